@@ -1,0 +1,65 @@
+"""The ``qualcode`` command line: a thin layer over the Python API.
+
+Subcommands live in their own modules and are imported only when run, so ``qualcode --help``
+stays fast. Every :class:`~qualcode.errors.QualcodeError` becomes one line on stderr and the
+exit status SPEC gives; Ctrl-C exits 130 without a traceback.
+"""
+import importlib
+import sys
+
+import click
+
+from qualcode import __version__
+from qualcode.errors import QualcodeError
+
+# command name -> (module, attribute, one-line purpose shown by --help)
+COMMANDS = {
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[name]
+        return getattr(importlib.import_module(module), attribute)
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class QualcodeGroup(LazyGroup):
+    """Turns qualcode's own errors into one-line messages with the right exit status."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except QualcodeError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; no partial output was left.", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=QualcodeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qualcode")
+def cli():
+    """qualcode: code free-text survey answers against a codebook, Swedish first."""
+
+
+def main(argv=None):
+    """Entry point of the ``qualcode`` console script."""
+    cli.main(args=argv, prog_name="qualcode")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

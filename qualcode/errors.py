@@ -1,0 +1,33 @@
+"""Errors that end a command with a one-line message instead of a traceback.
+
+Exit statuses follow SPEC: 2 for usage and input errors (including an output path that cannot
+be written), 1 for anything else.
+"""
+
+
+class QualcodeError(Exception):
+    """An error with a message written for the analyst; the CLI prints it and exits 1."""
+
+    exit_code = 1
+
+
+class InputError(QualcodeError):
+    """A bad input file, argument or output path; the CLI prints it and exits 2."""
+
+    exit_code = 2
+
+
+def located(path, message, *, line=None, row=None, field=None):
+    """Format ``message`` prefixed with the file and, when known, its line/row and field.
+
+    >>> located("cb.yaml", "unknown key", line=4, field="lable")
+    'cb.yaml: line 4: lable: unknown key'
+    """
+    where = [str(path)]
+    if line is not None:
+        where.append(f"line {line}")
+    if row is not None:
+        where.append(f"row {row}")
+    if field is not None:
+        where.append(str(field))
+    return ": ".join(where + [message])

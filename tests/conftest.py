@@ -1,0 +1,40 @@
+"""Shared fixtures: paths to the shared development data (tests skip cleanly without it)."""
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+DEV = SHARED / "data" / "dev"
+REAL = SHARED / "data" / "real"
+SEED_REPORT = SHARED / "seeds" / "000_6b6fcfc27d3a7d60.txt"
+DEFAULT_CODEBOOK = ROOT / "codebooks" / "digital_maturity.yaml"
+
+
+def _require(path):
+    if not path.exists():
+        pytest.skip(f"{path} is not available")
+    return path
+
+
+@pytest.fixture
+def dev_dir():
+    """The labelled development set, ../shared/data/dev (skips when absent)."""
+    return _require(DEV / "responses.csv").parent
+
+
+@pytest.fixture
+def real_dir():
+    """Real Swedish texts, ../shared/data/real (skips when absent)."""
+    return _require(REAL)
+
+
+@pytest.fixture
+def seed_report_text():
+    """The OCR text of the source report (skips when absent)."""
+    return _require(SEED_REPORT).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def default_codebook_path():
+    return _require(DEFAULT_CODEBOOK)
