@@ -32,7 +32,8 @@ class SentenceTransformerEmbedder(Embedder):
         except Exception as error:  # the library raises many types for a broken folder
             raise InputError(f"{path}: cannot load it as a sentence-transformers model: {error}") from error
         self.name = f"sentence-transformers:{folder.resolve()}"
-        self.dim = self._model.get_sentence_embedding_dimension()
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = dimension()
         self.batch_size = batch_size
         self._prefixes = {"query": "query: ", "passage": "passage: "} if "e5" in folder.name.lower() else None
 
