@@ -14,6 +14,21 @@ from qualcode.errors import QualcodeError
 
 # command name -> (module, attribute, one-line purpose shown by --help)
 COMMANDS = {
+    "evaluate": ("qualcode.cli.learn", "evaluate_command",
+                 "Check a coded table against the analyst's codes: P/R/F1, kappa, alpha, triage."),
+    "agree": ("qualcode.cli.learn", "agree_command",
+              "Intercoder agreement of two coders: % agreement, kappa, alpha per code."),
+    "queue": ("qualcode.cli.learn", "queue_command",
+              "List the answers to code next: the most uncertain, mutually different ones."),
+    "codebook": ("qualcode.cli.codebook", "codebook_group",
+                 "Validate, show, diff, create, export and import codebooks (.yaml, .qdc)."),
+    "export-qdpx": ("qualcode.cli.qdpx", "export_qdpx_command",
+                    "Export a coded table as a REFI-QDA project (.qdpx) for other QDA tools."),
+    "code": ("qualcode.cli.code", "code_command", "Code answers against a codebook: codes, scores, evidence."),
+    "discover": ("qualcode.cli.discover", "discover_command", "Find themes in answers and draft new codes and keywords."),
+    "counts": ("qualcode.cli.report", "counts_command", "Count respondents per code, overall and per group."),
+    "quotes": ("qualcode.cli.report", "quotes_command", "Pick representative, different quotes per code."),
+    "report": ("qualcode.cli.report", "report_command", "Code answers and write counts, quotes and a report (HTML, MD, DOCX, XLSX)."),
 }
 
 

@@ -1,0 +1,90 @@
+"""``qualcode evaluate``, ``agree``, ``queue`` and ``train``: the analyst's loop of checking the
+machine, measuring agreement, choosing what to code next and teaching the machine."""
+from pathlib import Path
+
+import click
+
+from qualcode.cli.options import verbosity_options
+from qualcode.progress import say
+
+ID_OPTION = click.option("--id-column", default=None,
+                         help="Column that identifies the answers (default: from the coded table's "
+                              ".meta.json, else 'id').")
+REPORT_OUTPUT = click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+                             help="Also write the report: .csv (per-code table), .xlsx (every table, "
+                                  "disagreements with their text) or .json.")
+
+
+def _show(report, output, inputs):
+    click.echo(report.to_text(), nl=False)
+    if output is not None:
+        report.write(output, inputs=inputs)
+        say(f"Wrote {output}")
+
+
+@click.command("evaluate")
+@click.argument("coded", type=click.Path(path_type=Path))
+@click.option("--gold", "gold_path", required=True, type=click.Path(path_type=Path),
+              help="The analyst's codes: a table with columns id and codes (ids separated by ';'), "
+                   "or a coded table corrected in Excel.")
+@ID_OPTION
+@REPORT_OUTPUT
+@verbosity_options
+def evaluate_command(coded, gold_path, id_column, output):
+    """Check a coded table against the analyst's codes: per-code precision, recall, F1, kappa,
+    alpha; confused codes; disagreements; how many answers the machine may code alone."""
+    from qualcode.learn import evaluate, read_coding
+
+    if output is not None:
+        from qualcode.io import check_output_path
+
+        check_output_path(output, inputs=(coded, gold_path))
+    report = evaluate(read_coding(coded, id_column), read_coding(gold_path, id_column))
+    _show(report, output, (coded, gold_path))
+
+
+@click.command("agree")
+@click.argument("first", type=click.Path(path_type=Path))
+@click.argument("second", type=click.Path(path_type=Path))
+@ID_OPTION
+@REPORT_OUTPUT
+@verbosity_options
+def agree_command(first, second, id_column, output):
+    """Intercoder agreement of two coders' tables (id + codes) on the answers both coded:
+    per code % agreement, Cohen's kappa and Krippendorff's alpha."""
+    from qualcode.learn import agree, read_coding
+
+    if output is not None:
+        from qualcode.io import check_output_path
+
+        check_output_path(output, inputs=(first, second))
+    _show(agree(read_coding(first, id_column), read_coding(second, id_column)), output, (first, second))
+
+
+@click.command("queue")
+@click.argument("coded", type=click.Path(path_type=Path))
+@click.option("-n", "count", type=int, default=20, show_default=True, help="How many answers to list.")
+@click.option("--diversity", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="0: strictly the most uncertain answers; higher: fewer near-duplicates among them.")
+@click.option("--embedder", default="default", show_default=True,
+              help="'default' (offline multilingual E5) or 'sentence-transformers:PATH', as used to code.")
+@ID_OPTION
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write the queue as a table (.csv, .xlsx, .jsonl, .md) to code in Excel.")
+@verbosity_options
+def queue_command(coded, count, diversity, embedder, id_column, output):
+    """List the answers the machine is least sure of (and that differ from each other): coding
+    these next teaches it the most."""
+    from qualcode.io import check_output_path, write_table
+    from qualcode.learn import read_coding, select_queue
+
+    if output is not None:
+        check_output_path(output, inputs=(coded,))
+    queue = select_queue(read_coding(coded, id_column), count, embedder=embedder, diversity=diversity)
+    if output is None:
+        for row in queue.itertuples(index=False):
+            click.echo(f"{row.rank:>3}. {row.id}  uncertainty {row.uncertainty:.2f}  codes: {row.codes or '-'}  "
+                       f"borderline: {row.borderline}\n     {row.text}")
+    else:
+        write_table(queue, output, inputs=(coded,))
+        say(f"Wrote {len(queue)} answers to code next -> {output}")

@@ -1,0 +1,123 @@
+"""``qualcode counts``, ``quotes`` and ``report``: what analysts deliver, thin over
+:mod:`qualcode.report`."""
+from pathlib import Path
+
+import click
+
+from qualcode.cli.options import answer_options, verbosity_options
+from qualcode.progress import say
+
+TABLE_SUFFIXES = (".csv", ".xlsx", ".md")
+CODEBOOK_OPTION = click.option("--codebook", "codebook_path", type=click.Path(path_type=Path),
+                               help="Codebook YAML: labels, parent roll-up and the report's language.")
+
+
+def _output_option(what):
+    return click.option("-o", "--output", type=click.Path(path_type=Path),
+                        help=f"Write {what} to this file (.csv, .xlsx, .md) instead of printing.")
+
+
+def _load(coded_path, codebook_path, output):
+    """Check the output path, then read the coded table and the optional codebook."""
+    from qualcode.codebook import load_codebook
+    from qualcode.io import check_output_path
+    from qualcode.report import read_coded
+
+    inputs = [p for p in (coded_path, codebook_path) if p is not None]
+    if output is not None:
+        check_output_path(output, inputs, TABLE_SUFFIXES)
+    codebook = load_codebook(codebook_path) if codebook_path is not None else None
+    coded = read_coded(coded_path)
+    unknown = [code for code in coded.code_ids if codebook is not None and code not in codebook]
+    if unknown:
+        say(f"Warning: {coded_path}: codes not in {codebook_path} are left out: {', '.join(unknown)}")
+    return coded, codebook, inputs
+
+
+def _show(frame, output, inputs):
+    """Print ``frame`` as a readable table, or write it to ``output``."""
+    from qualcode.io import write_table
+
+    if output is None:
+        click.echo(frame.to_string(index=False, max_colwidth=70))
+    else:
+        write_table(frame, output, inputs)
+        say(f"Wrote {output}")
+
+
+@click.command("counts")
+@click.argument("coded_path", metavar="CODED", type=click.Path(path_type=Path))
+@CODEBOOK_OPTION
+@click.option("--by", default=None, help="Also count per value of this column (e.g. municipality, role).")
+@click.option("--min-group", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Suppress groups with fewer respondents than this (shown as '<N').")
+@_output_option("the counts; the co-occurrence table and a bar chart go beside it")
+@verbosity_options
+def counts_command(coded_path, codebook_path, by, min_group, output):
+    """Count respondents per code, overall and per group."""
+    from qualcode.report import cooccurrence, count_codes, displayed_counts
+
+    coded, codebook, inputs = _load(coded_path, codebook_path, output)
+    counts = count_codes(coded, codebook, by=by, min_group=min_group)
+    matrix = cooccurrence(coded, codebook).reset_index()
+    _show(displayed_counts(counts), output, inputs)
+    if output is None:
+        click.echo("")
+        click.echo(matrix.to_string(index=False))
+        return
+    _show(matrix, output.with_name(f"{output.stem}.cooccurrence{output.suffix}"), inputs)
+    _write_chart(counts, output.with_suffix(".png"), codebook)
+
+
+def _write_chart(counts, path, codebook):
+    """A bar chart of the overall shares (one panel: the first question, or all answers)."""
+    from qualcode.io import atomic_path, check_output_path
+    from qualcode.report.chart import counts_chart
+
+    check_output_path(path)
+    with atomic_path(path) as temporary:
+        temporary.write_bytes(counts_chart(counts, codebook))
+    say(f"Wrote {path}")
+
+
+@click.command("quotes")
+@click.argument("coded_path", metavar="CODED", type=click.Path(path_type=Path))
+@CODEBOOK_OPTION
+@click.option("--per-code", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Quotes per code.")
+@click.option("--anonymise", is_flag=True, help="Mask names, e-mail, phone numbers and personnummer.")
+@_output_option("the quotes")
+@verbosity_options
+def quotes_command(coded_path, codebook_path, per_code, anonymise, output):
+    """Pick representative, different quotes per code."""
+    from qualcode.report import select_quotes
+
+    coded, codebook, inputs = _load(coded_path, codebook_path, output)
+    _show(select_quotes(coded, codebook, per_code, anonymise), output, inputs)
+
+
+@click.command("report")
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("--codebook", "codebook_path", required=True, type=click.Path(path_type=Path),
+              help="Codebook YAML file.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the report files (created when missing; only its report files are replaced).")
+@click.option("--by", default=None, help="Compare groups by this column (e.g. municipality, closed_answer).")
+@click.option("--min-group", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Suppress groups with fewer respondents than this (shown as '<N').")
+@click.option("--per-code", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Quotes per code and question.")
+@click.option("--anonymise", is_flag=True, help="Mask names, e-mail, phone numbers and personnummer in every file.")
+@click.option("--mode", type=click.Choice(["accurate", "fast"]), default="accurate", show_default=True,
+              help="Coding mode, as for 'qualcode code'.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed for coding.")
+@answer_options
+@verbosity_options
+def report_command(answers, codebook_path, output, by, min_group, per_code, anonymise, mode, seed, reading):
+    """Code answers and write counts, quotes and a readable report into a folder."""
+    from qualcode.report import make_report
+
+    report = make_report(answers, codebook_path, output, by=by, min_group=min_group,
+                         per_code=per_code, anonymised=anonymise, reading=reading,
+                         coding={"mode": mode, "seed": seed})
+    say(f"Report on {len(report.coded.frame)} answers -> {output / 'report.html'}")

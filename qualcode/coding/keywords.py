@@ -1,0 +1,81 @@
+"""Codebook keywords compiled into patterns that match analysed answers.
+
+SPEC semantics: a bare word matches every inflection (lemma) and every compound that contains
+it; matching ignores case and lost diacritics; a quoted phrase matches its words in order, each
+inflected; a trailing ``*`` is a prefix match, also on compound parts.
+"""
+from dataclasses import dataclass
+
+from qualcode.language import fold, lemmatise
+
+MAX_PHRASE_GAP = 1  # words a phrase may skip between its own words ("inte riktigt råd")
+
+
+@dataclass(frozen=True, slots=True)
+class WordPattern:
+    """One word of a keyword: its lemma, the folded lemma and surface form, or a prefix."""
+
+    lemma: str
+    folded_lemma: str
+    folded_form: str
+    prefix: bool
+
+    def matches(self, word, lenient_diacritics):
+        """Whether analysed ``word`` is this word, an inflection of it or a compound holding it."""
+        if self.prefix:
+            return word.folded.startswith(self.folded_form) or any(
+                part.startswith(self.folded_form) for part in word.parts)
+        if word.lemma == self.lemma or self.folded_lemma in word.parts:
+            return True
+        if lenient_diacritics or self.lemma == self.folded_lemma:
+            return word.folded_lemma == self.folded_lemma or word.folded == self.folded_form
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordPattern:
+    """A keyword as written in the codebook and the word patterns it compiled to."""
+
+    source: str
+    words: tuple
+
+    def find(self, answer):
+        """Yield (first_word_index, last_word_index) of every match in ``answer``."""
+        lenient = not answer.has_diacritics
+        for index in range(len(answer.words)):
+            last = self.match_at(answer.words, index, lenient)
+            if last is not None:
+                yield index, last
+
+    def match_at(self, words, index, lenient):
+        """The index of the last word of a match starting at ``index``, or None."""
+        if not self.words[0].matches(words[index], lenient):
+            return None
+        return self._match_rest(words, index, lenient)
+
+    def _match_rest(self, words, index, lenient):
+        position = index
+        for pattern in self.words[1:]:
+            for step in range(1, MAX_PHRASE_GAP + 2):
+                candidate = position + step
+                if candidate >= len(words) or words[candidate].sentence != words[index].sentence:
+                    return None
+                if pattern.matches(words[candidate], lenient):
+                    position = candidate
+                    break
+            else:
+                return None
+        return position
+
+
+def compile_keyword(keyword):
+    """Compile one codebook keyword (``"inte råd"``, ``resurs*``, ``budget``) to a pattern."""
+    return KeywordPattern(keyword, tuple(_word_pattern(word) for word in keyword.lower().split()))
+
+
+def _word_pattern(word):
+    if word.endswith("*"):
+        stem = fold(word.rstrip("*"))
+        return WordPattern(stem, stem, stem, prefix=True)
+    lemma = lemmatise(word)
+    return WordPattern(lemma, fold(lemma), fold(word), prefix=False)

@@ -1,0 +1,137 @@
+"""ThemeDiscoverer: embed -> reduce -> cluster -> represent, each part swappable."""
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+
+from qualcode.coding.analysed import analyse_answers
+from qualcode.discover.cluster import AutoKMeans, assign_outliers, centroids, distances
+from qualcode.discover.represent import class_tfidf, representative, short_name
+from qualcode.discover.units import specificity, split_units
+
+# E5 is asymmetric; its authors use the "query" side for symmetric tasks such as clustering.
+# On the development set it gives themes closer to the gold codes (NMI 0.28 vs 0.21 at k=10).
+EMBED_KIND = "query"
+PCA_COMPONENTS = 20
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One discovered theme; ``quotes`` and ``members`` are indices into ``units_``."""
+
+    id: int
+    name: str
+    terms: tuple
+    size: int
+    answers: int
+    members: tuple
+    quotes: tuple
+
+
+class ThemeDiscoverer(BaseEstimator):
+    """Clusters answers (or their sentences) into themes with Swedish labels.
+
+    Parameters
+    ----------
+    embedder : str or Embedder
+        A name for :func:`qualcode.embed.get_embedder` or an object with ``embed(texts)``.
+    n_clusters : int or "auto"
+        The number of themes; ``"auto"`` lets :class:`AutoKMeans` choose it by silhouette.
+    unit : "answer" or "sentence"
+        What is clustered; long answers often hold several themes.
+    reducer : "pca", transformer or None
+        Applied to the embeddings before clustering; "pca" is a seeded PCA to 20 dimensions
+        (where silhouettes are less flat than in 384), None clusters the embeddings as they are.
+    clusterer : clusterer or None
+        Any scikit-learn clusterer; None means k-means with ``n_clusters`` (or AutoKMeans).
+    n_terms, n_quotes : int
+        Terms and representative quotes kept per theme.
+    random_state : int
+        Seeds every random step: the same seed gives the same themes.
+
+    Learned attributes: ``answers_`` (the analysed texts), ``units_``, ``embeddings_``,
+    ``labels_`` (cluster per unit, largest theme first), ``distances_``, ``cluster_centers_``,
+    ``n_clusters_``, ``themes_``, ``terms_`` (display form of each term key) and ``map_`` (2-D coordinates for a plot).
+    """
+
+    def __init__(self, embedder="default", n_clusters="auto", unit="answer", reducer="pca",
+                 clusterer=None, n_terms=8, n_quotes=5, random_state=0):
+        self.embedder = embedder
+        self.n_clusters = n_clusters
+        self.unit = unit
+        self.reducer = reducer
+        self.clusterer = clusterer
+        self.n_terms = n_terms
+        self.n_quotes = n_quotes
+        self.random_state = random_state
+
+    def fit(self, texts, y=None):
+        """Discover the themes of ``texts`` (a list of str)."""
+        self.answers_ = analyse_answers(list(texts))
+        self.units_, self.terms_ = split_units(self.answers_, self.unit)
+        if len(self.units_) < 2:
+            raise ValueError("discovering themes needs at least 2 non-empty texts")
+        unit_texts = [unit.text for unit in self.units_]
+        self.embeddings_ = self._embedder().embed(unit_texts, kind=EMBED_KIND)
+        space = self._reduce(self.embeddings_)
+        labels = assign_outliers(self.embeddings_, self._clusterer().fit_predict(space))
+        self.labels_ = _by_size(labels)
+        self.n_clusters_ = int(self.labels_.max()) + 1
+        self.cluster_centers_ = centroids(self.embeddings_, self.labels_, self.n_clusters_)
+        self.distances_ = distances(self.embeddings_, self.labels_, self.cluster_centers_)
+        self.themes_ = self._themes(unit_texts)
+        self.map_ = PCA(n_components=2, random_state=self.random_state).fit_transform(self.embeddings_)
+        return self
+
+    def _embedder(self):
+        if isinstance(self.embedder, str):
+            from qualcode.embed import get_embedder
+
+            return get_embedder(self.embedder)
+        return self.embedder
+
+    def _reduce(self, vectors):
+        if self.reducer is None:
+            return vectors
+        if self.reducer == "pca":
+            components = min(PCA_COMPONENTS, len(vectors) - 1, vectors.shape[1])
+            return PCA(n_components=components, random_state=self.random_state).fit_transform(vectors)
+        return self.reducer.fit_transform(vectors)
+
+    def _clusterer(self):
+        if self.clusterer is not None:
+            return self.clusterer
+        if self.n_clusters == "auto":
+            return AutoKMeans(random_state=self.random_state)
+        k = min(int(self.n_clusters), len(self.units_))
+        return KMeans(n_clusters=k, n_init=3, random_state=self.random_state)
+
+    def _themes(self, unit_texts):
+        ranked = class_tfidf([unit.terms for unit in self.units_], self.labels_, self.n_clusters_,
+                             weight=lambda term: specificity(self.terms_[term]))
+        themes = []
+        for cluster, terms in enumerate(ranked):
+            members = np.flatnonzero(self.labels_ == cluster)
+            quotes = representative(members, self.embeddings_, self.cluster_centers_[cluster],
+                                    unit_texts, self.n_quotes)
+            themes.append(Theme(
+                id=cluster,
+                name=short_name(terms, self.terms_) or f"tema {cluster + 1}",
+                terms=tuple(self.terms_[term] for term, _, _ in terms[:self.n_terms]),
+                size=len(members),
+                answers=len({self.units_[i].answer for i in members}),
+                members=tuple(int(i) for i in members),
+                quotes=tuple(quotes),
+            ))
+        return themes
+
+
+def _by_size(labels):
+    """Renumber clusters 0..k-1 from the largest to the smallest (ties by old number)."""
+    sizes = np.bincount(labels)
+    order = sorted(np.flatnonzero(sizes), key=lambda c: (-sizes[c], c))
+    mapping = np.empty(len(sizes), dtype=int)
+    mapping[order] = np.arange(len(order))
+    return mapping[labels]

@@ -1,0 +1,131 @@
+"""Readable outputs of a discovery: themes.md, themes.html, suggestions.md and the 2-D map."""
+import base64
+import html
+
+from qualcode.discover.represent import shortened
+
+MAX_QUOTE_CHARS = 400
+SHOWN_CODES = 3
+
+
+def theme_sections(discovery):
+    """Per theme, the plain facts every renderer shows: title, size line, relation line, quotes."""
+    model = discovery.model
+    total = len(model.units_)
+    sections = []
+    for theme in model.themes_:
+        relation = discovery.relations[theme.id] if discovery.coded else None
+        sections.append({
+            "title": f"{theme.id + 1}. {theme.name}",
+            "size": _size(theme, total, discovery.unit_word),
+            "terms": ", ".join(theme.terms),
+            "relation": _relation_line(relation, discovery),
+            "quotes": [(shortened(model.units_[i].text, MAX_QUOTE_CHARS), discovery.unit_ids[i]) for i in theme.quotes],
+        })
+    return sections
+
+
+def _size(theme, total, unit_word):
+    size = f"{theme.size} {unit_word} ({theme.size / total:.0%})"
+    return size if unit_word == "answers" else f"{size} from {theme.answers} answers"
+
+
+def _relation_line(relation, discovery):
+    if relation is None:
+        return ""
+    shares = ", ".join(f"{_label(code, discovery)} {share:.0%}" for code, share in relation.shares[:SHOWN_CODES])
+    coded = f"coded now: {shares or 'nothing'}; uncoded {relation.uncoded:.0%}"
+    if relation.candidate:
+        return f"{coded}. No code covers it: candidate new code `{discovery.candidate_ids[relation.theme]}`."
+    return f"{coded}. Overlaps `{relation.overlap}`."
+
+
+def _label(code_id, discovery):
+    codebook = discovery.codebook
+    return f"{codebook[code_id].label} ({code_id})" if codebook is not None and code_id in codebook else code_id
+
+
+def themes_markdown(discovery, map_name):
+    """themes.md: a summary, the map and one section per theme."""
+    lines = [f"# Themes in {discovery.source}", "", discovery.summary, "", f"![Map of the {discovery.unit_word}]({map_name})", ""]
+    for section in theme_sections(discovery):
+        lines += [f"## {section['title']}", "", f"- Size: {section['size']}", f"- Words: {section['terms']}"]
+        if section["relation"]:
+            lines.append(f"- Codebook: {section['relation']}")
+        lines.append("")
+        lines += [f"> {quote} ({answer_id})\n" for quote, answer_id in section["quotes"]]
+    return "\n".join(lines)
+
+
+def themes_html(discovery, png):
+    """themes.html: the same content as themes.md with the map embedded as a PNG."""
+    escape = html.escape
+    image = base64.b64encode(png).decode("ascii")
+    parts = [
+        "<!DOCTYPE html>", '<html lang="sv"><head><meta charset="utf-8">',
+        f"<title>Themes in {escape(discovery.source)}</title>",
+        "<style>body{font-family:sans-serif;max-width:60em;margin:auto;padding:1em}"
+        "blockquote{border-left:3px solid #ccc;margin:.4em 0;padding-left:.8em;color:#333}"
+        ".meta{color:#555}</style></head><body>",
+        f"<h1>Themes in {escape(discovery.source)}</h1>", f"<p>{escape(discovery.summary)}</p>",
+        f'<img alt="Map of the {discovery.unit_word}" src="data:image/png;base64,{image}" style="max-width:100%">',
+    ]
+    for section in theme_sections(discovery):
+        parts += [f"<h2>{escape(section['title'])}</h2>",
+                  f"<p class=\"meta\">Size: {escape(section['size'])}<br>Words: {escape(section['terms'])}"
+                  + (f"<br>Codebook: {escape(section['relation'])}" if section["relation"] else "") + "</p>"]
+        parts += [f"<blockquote>{escape(quote)} <small>({escape(str(answer_id))})</small></blockquote>"
+                  for quote, answer_id in section["quotes"]]
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def suggestions_markdown(discovery):
+    """suggestions.md: candidate new codes and keywords missing from existing codes."""
+    lines = [f"# Codebook suggestions from {discovery.source}", "",
+             "Review these, then compare the draft with `qualcode codebook diff` "
+             "(candidate codes have `status: suggested` and are not applied until made active).", "",
+             "## Candidate new codes", ""]
+    candidates = [(theme, discovery.candidate_ids[theme.id]) for theme in discovery.model.themes_
+                  if theme.id in discovery.candidate_ids]
+    lines += [f"- `{code_id}`: {theme.name} ({theme.answers} answers; theme {theme.id + 1})"
+              for theme, code_id in candidates] or ["None: every theme overlaps an existing code."]
+    lines += ["", "## Keywords missing from existing codes", ""]
+    lines += [f"- `{code_id}` ({_label(code_id, discovery)}): {', '.join(words)}"
+              for code_id, words in discovery.missing.items()] or ["None found."]
+    return "\n".join(lines) + "\n"
+
+
+def _distinct(index):
+    """Colour index in tab20 that uses the 10 dark shades before their light twins."""
+    return (2 * index) % 20 + (index // 10) % 2
+
+
+def map_png(model, dpi=110):
+    """A scatter plot of the units on the model's 2-D map, coloured by theme, as PNG bytes."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(9, 6.5))
+    points, labels = model.map_, model.labels_
+    size = 6 if len(points) > 2000 else 18
+    colours = plt.get_cmap("tab20")
+    for theme in model.themes_:
+        inside = points[labels == theme.id]
+        axes.scatter(inside[:, 0], inside[:, 1], color=colours(_distinct(theme.id)), s=size, alpha=0.6,
+                     linewidths=0, label=f"{theme.id + 1}. {theme.name}")
+        x, y = inside.mean(axis=0)
+        axes.annotate(str(theme.id + 1), (x, y), fontsize=9, fontweight="bold", ha="center", va="center",
+                      bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "alpha": 0.8, "lw": 0})
+    axes.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, markerscale=2, frameon=False)
+    axes.set_xticks([])
+    axes.set_yticks([])
+    axes.set_title("Themes on a 2-D map of the embeddings (PCA)")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(figure)
+    return buffer.getvalue()

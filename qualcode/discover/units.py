@@ -1,0 +1,105 @@
+"""Units of discovery (whole answers or their sentences) and the words that label them.
+
+Every unit carries the index of its answer, its sentence number (1-based; 1 for whole
+answers), its text, and its *terms*: content lemmas, the parts of compounds and adjacent
+content-lemma pairs, keyed by their diacritic-folded form. Swedish stop words and survey
+filler never become terms, so no theme is named "kommun", "vi" or "att".
+"""
+from collections import Counter
+from dataclasses import dataclass
+
+UNITS = ("answer", "sentence")
+
+# Words frequent in any survey or review that say nothing about a theme (folded lemmas).
+FILLER = frozenset("""
+kommun kommunen region lan verksamhet organisation arbete jobba jobb fraga svar tycka tanka
+tro kanna hitta bruka borja sluta fortsatta lyckas hjalpa skapa anvanda behov problem
+sak saker satt mojlighet grej typ osv etc bla mm ex exempel ganska val nagot nagon
+allt alla alltid aldrig nastan egentligen faktiskt absolut precis sjalv sjalva lite mycket
+manga vissa hela helt hel del dock annars samt aven sen innan sedan fortfarande sarskilt
+ocksa bara just kanske nog tyvarr iallafall iaf liksom vilja ge ta se fa gora ha vara bli
+kunna skola komma ga finnas behova maste bor lata gang ganger ar manad vecka timme dag
+nagonting via ihop kring istallet massa sitta sta hos direkt riktig egen varje redan
+tidigare inom utan mellan enda enkel verkligen
+""".split())
+
+MIN_TERM_LENGTH = 3
+GENERIC_FLOOR = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One unit to cluster: its answer, sentence number, text and term keys."""
+
+    answer: int
+    sentence: int
+    text: str
+    terms: tuple
+
+
+def split_units(answers, unit="answer"):
+    """Cut analysed answers into units and return ``(units, display)``.
+
+    ``answers`` come from :func:`qualcode.coding.analysed.analyse_answers`. ``units`` is a
+    list of :class:`Unit`, one per answer or per sentence; ``display`` maps each term key to
+    its most frequent written form.
+    """
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {UNITS}, not {unit!r}")
+    units, forms = [], Counter()
+    for index, answer in enumerate(answers):
+        forms.update((word.folded_lemma, word.lemma) for word in answer.words)
+        if unit == "answer":
+            if answer.text.strip():
+                units.append(Unit(index, 1, answer.text, terms(answer.words)))
+            continue
+        for number in range(len(answer.sentences)):
+            text = answer.sentence_text(number).strip()
+            if text:
+                words = [word for word in answer.words if word.sentence == number]
+                units.append(Unit(index, number + 1, text, terms(words)))
+    return units, _display_forms(forms)
+
+
+def is_content(word):
+    """True for a word that may name a theme: no stop word, filler, number or scrap."""
+    key = word.folded_lemma
+    return not word.is_stop and len(key) >= MIN_TERM_LENGTH and key not in FILLER and key.isalpha()
+
+
+def terms(words):
+    """The distinct term keys of some words: content lemmas, compound parts, adjacent pairs."""
+    found = []
+    for index, word in enumerate(words):
+        if not is_content(word):
+            continue
+        found.append(word.folded_lemma)
+        found.extend(part for part in word.parts if len(part) >= MIN_TERM_LENGTH and part not in FILLER)
+        following = words[index + 1] if index + 1 < len(words) else None
+        if following is not None and following.sentence == word.sentence and is_content(following):
+            found.append(f"{word.folded_lemma} {following.folded_lemma}")
+    return tuple(dict.fromkeys(found))
+
+
+def specificity(word):
+    """How specific ``word`` is to a theme, in (0, 1]: 1 for rare words, lower for the words
+    every text uses (by Swedish word frequency, Zipf scale: "via" 0.66, "budget" 1.0)."""
+    from wordfreq import zipf_frequency
+
+    zipf = max((zipf_frequency(part, "sv") for part in word.split(" ")), default=0.0)
+    return float(min(1.0, max(GENERIC_FLOOR, (7.0 - zipf) / 2.5)))
+
+
+def _display_forms(forms):
+    """Map each folded key to its most frequent lemma spelling."""
+    best = {}
+    for (key, lemma), _ in forms.most_common():
+        best.setdefault(key, lemma)
+    return _DisplayMap(best)
+
+
+class _DisplayMap(dict):
+    """Folded key -> written form; pairs and unseen compound parts are spelled word by word."""
+
+    def __missing__(self, key):
+        return " ".join(self.get(part, part) for part in key.split(" "))

@@ -1,0 +1,15 @@
+"""The Swedish language layer: normalisation, diacritics, lemmas, compounds, the spaCy pipeline.
+
+    from qualcode.language import analyse
+    for doc in analyse(texts):
+        for token in doc:
+            token.lemma_, token._.folded, token._.folded_lemma, token._.parts, token.is_stop
+"""
+from qualcode.language.compounds import split_compound
+from qualcode.language.diacritics import restore_diacritics
+from qualcode.language.lemmas import lemmatise
+from qualcode.language.lexicon import fold
+from qualcode.language.normalise import normalise
+from qualcode.language.pipeline import analyse, get_nlp
+
+__all__ = ["analyse", "get_nlp", "normalise", "fold", "restore_diacritics", "lemmatise", "split_compound"]

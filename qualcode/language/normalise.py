@@ -1,0 +1,158 @@
+"""Text normalisation that remembers where every character came from.
+
+Survey exports and OCR bring Unicode in several forms, mojibake, soft hyphens, words split
+across line breaks, HTML remnants, curly quotes and odd dashes. `normalise_with_offsets`
+cleans all of that and returns, for every position of the clean text, the position in the
+original text, so that evidence found in the clean text can be shown in the original.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import ftfy
+
+from qualcode.language.lexicon import is_known_word
+
+_LETTER = r"[^\W\d_]"
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A normalised text and the map from its characters back to `source`.
+
+    `starts[i]` and `ends[i]` delimit the source characters that character `i` of `text` came
+    from; `starts[len(text)]` is `len(source)`. Both are None when the text was not changed.
+    """
+
+    text: str
+    source: str
+    starts: list[int] | None = None
+    ends: list[int] | None = None
+
+    def source_offset(self, index: int) -> int:
+        """Map a character index in `text` (0..len(text)) to the index in `source` it came from."""
+        index = max(0, min(index, len(self.text)))
+        return index if self.starts is None else self.starts[index]
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map the span `text[start:end]` to the span of `source` it came from, without the
+        deleted material around it (tags, soft hyphens) that `source_offset(end)` would include."""
+        if self.ends is None or end <= start:
+            return self.source_offset(start), self.source_offset(max(start, end))
+        return self.source_offset(start), self.ends[min(end, len(self.text)) - 1]
+
+
+def _substitute(text, maps, pattern, replacement):
+    """Apply `pattern.sub(replacement, text)` and carry the (starts, ends) maps along.
+
+    A replacement that keeps the length maps one to one; otherwise each of its characters
+    maps to the whole replaced span.
+    """
+    pieces, new_starts, new_ends, last = [], [], [], 0
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        new = replacement(match) if callable(replacement) else replacement
+        if new == match.group():
+            continue
+        if maps is None:
+            maps = (list(range(len(text) + 1)), list(range(1, len(text) + 1)))
+        starts, ends = maps
+        pieces += [text[last:start], new]
+        new_starts += starts[last:start]
+        new_ends += ends[last:start]
+        if len(new) == end - start:
+            new_starts += starts[start:end]
+            new_ends += ends[start:end]
+        else:
+            new_starts += [starts[start]] * len(new)
+            new_ends += [ends[end - 1]] * len(new)
+        last = end
+    if not pieces:
+        return text, maps
+    starts, ends = maps
+    pieces.append(text[last:])
+    return "".join(pieces), (new_starts + starts[last:], new_ends + ends[last:])
+
+
+def _fix_mojibake(match):
+    return ftfy.fix_encoding(match.group())
+
+
+def _nfc(match):
+    return unicodedata.normalize("NFC", match.group())
+
+
+def _unescape_entity(match):
+    return html.unescape(match.group())
+
+
+def _join_line_break_hyphen(match):
+    """Decide what `-` + line break between two word pieces becomes: "" (join) or "-"."""
+    text, start, end = match.string, match.start(), match.end()
+    left = re.search(r"[\w&]+$", text[:start]).group()
+    right = re.match(r"[\w&]+", text[end:]).group()
+    if right.lower() in _SUSPENDED_HYPHEN_FOLLOWERS:
+        return "- "
+    if _keeps_hyphen(left, right):
+        return "-"
+    return ""
+
+
+_SUSPENDED_HYPHEN_FOLLOWERS = {"och", "eller", "samt", "som", "resp", "respektive"}
+
+
+def _keeps_hyphen(left, right):
+    """A real hyphen: after an acronym, a digit or one letter, before a capital, or per lexicon."""
+    if left.isupper() or left[-1].isdigit() or len(left) == 1 or right[0].isupper():
+        return True
+    if is_known_word((left + right).lower()):
+        return False
+    return is_known_word(left.lower()) and is_known_word(right.lower()) and len(left) > 3
+
+
+_QUOTES = str.maketrans({c: '"' for c in "“”„‟«»″〝〞＂"} | {c: "'" for c in "‘’‚‛′`´"})
+_HYPHENS = str.maketrans({c: "-" for c in "\u2010\u2011\u2212"} | {c: "–" for c in "\u2012\u2013\u2014\u2015"})
+
+_STEPS = (
+    # (pattern, replacement); order matters: invisible characters and encoding first, layout last.
+    (re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]"), ""),
+    (re.compile(r"[^\s<>&]*[ÃÂâÅ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+                r"\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122][^\s<>&]*"),
+     _fix_mojibake),
+    (re.compile(r"(?s).[\u0300-\u036f]+"), _nfc),
+    (re.compile(r"(?i)<\s*br\s*/?\s*>|<\s*/?\s*(?:p|div|li|ul|ol|tr)\b[^<>]*>"), "\n"),
+    (re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"), ""),
+    (re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"), _unescape_entity),
+    (re.compile(r"[“”„‟«»″〝〞＂‘’‚‛′`´]"), lambda m: m.group().translate(_QUOTES)),
+    (re.compile("[\u2010-\u2015\u2212]"), lambda m: m.group().translate(_HYPHENS)),
+    (re.compile(r"(?<=[\w&])-[ \t\u00a0]*\r?\n[ \t\u00a0]*(?=[\w&])"), _join_line_break_hyphen),
+    (re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*(?:\r\n|\r|\n)(?:[\s]*(?:\r\n|\r|\n))+[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*"),
+     "\n\n"),
+    (re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*(?:\r\n|\r|\n)[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*"), "\n"),
+    (re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000 ]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"), " "),
+    (re.compile(r"^\s+|\s+$"), ""),
+)
+_NEEDS_WORK = re.compile(
+    r"[^\x20-\x7e\u00c0-\u00ff]|<[A-Za-z/]|&[#A-Za-z]|-\s*\n|\s\s|^\s|\s$|[\t\n\r]"
+)
+
+
+def normalise_with_offsets(text: str) -> Normalised:
+    """Normalise `text` and keep the map from clean offsets back to `text`."""
+    if not _NEEDS_WORK.search(text):
+        return Normalised(text, text)
+    clean, maps = text, None
+    for pattern, replacement in _STEPS:
+        clean, maps = _substitute(clean, maps, pattern, replacement)
+    if not unicodedata.is_normalized("NFC", clean):
+        clean, maps = _substitute(clean, maps, re.compile(r"(?s)."), _nfc)
+    return Normalised(clean, text, *(maps or (None, None)))
+
+
+def normalise(text: str) -> str:
+    """Clean survey or OCR text: NFC, mojibake, soft hyphens, line-break hyphens, HTML, quotes,
+    dashes and whitespace. Words and their order are kept; see `normalise_with_offsets`."""
+    return normalise_with_offsets(text).text

@@ -1,0 +1,163 @@
+"""The spaCy pipeline: `spacy.blank("sv")`, a sentencizer and the qualcode components.
+
+Components (registered by name, one job each, run in this order):
+- `qualcode_restore_diacritics`: puts å/ä/ö back into `token.norm_` (the lower-case form) in
+  texts that lost them (`doc._.diacritics_restored` says whether it did);
+- `qualcode_lemmatiser`: sets `token.lemma_` from `token.norm_` (simplemma + overrides).
+Token extensions `folded`, `folded_lemma` and `parts` are getters over per-word caches keyed
+by the StringStore hash of `token.norm_` / `token.lemma_`, so reading them is a dict lookup.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.lang.sv.stop_words import STOP_WORDS
+from spacy.pipeline import Sentencizer
+import numpy
+from spacy.attrs import IS_STOP, LEMMA, NORM
+from spacy.tokens import Doc, Token
+from spacy.util import compile_prefix_regex, compile_suffix_regex
+
+from qualcode.language.compounds import split_compound
+from qualcode.language.diacritics import WORD, best_spelling, has_lost_diacritics, restore_words
+from qualcode.language.lemmas import lemmatise
+from qualcode.language.lexicon import fold
+from qualcode.language.normalise import Normalised, normalise_with_offsets
+
+# Abbreviations spaCy's Swedish tokenizer splits; each is also added capitalised.
+ABBREVIATIONS = ("ca.", "st.", "fr.a.", "jfr.", "jmf.", "mfl.", "tex.", "nr.", "tkr.", "mkr.", "mnkr.")
+MISSING_STOP_WORDS = frozenset({"är"})
+_LETTER_AFTER = r"(?![^\W\d_])"
+_LETTER_BEFORE = r"(?<![^\W\d_])"
+
+
+@Language.component("qualcode_restore_diacritics")
+def restore_diacritics_component(doc: Doc) -> Doc:
+    """Put å/ä/ö back into `token.norm_` (lower case) where the text lost them, and set
+    `doc._.diacritics_restored`. Other texts keep spaCy's norm, the lower-case form."""
+    if _has_swedish_diacritics(doc.text) or not has_lost_diacritics(WORD.findall(doc.text)):
+        return doc
+    doc._.diacritics_restored = True
+    words = [token for token in doc if WORD.search(token.text)]
+    for token, spelling in zip(words, restore_words([token.text for token in words])):
+        token.norm_ = spelling.lower()
+    return doc
+
+
+def _has_swedish_diacritics(text: str) -> bool:
+    return any(char in text for char in "åäöÅÄÖ")
+
+
+class _StringMap:
+    """A per-process cache from a string's hash in the StringStore to f(string)."""
+
+    def __init__(self, strings, function):
+        self.strings, self.function, self.cache = strings, function, {}
+
+    def __call__(self, key: int):
+        value = self.cache.get(key)
+        if value is None:
+            value = self.cache[key] = self.function(self.strings[key])
+        return value
+
+
+@Language.factory("qualcode_lemmatiser")
+def make_lemmatiser(nlp: Language, name: str):
+    """Set `token.lemma_` (lower case) from `token.norm_` (simplemma + overrides), per word once."""
+    lemma_hash = _StringMap(nlp.vocab.strings, lambda norm: nlp.vocab.strings.add(lemmatise(norm)))
+
+    def lemmatiser(doc: Doc) -> Doc:
+        norms = doc.to_array(NORM).tolist()
+        lemmas = numpy.array([lemma_hash(norm) for norm in norms], dtype="uint64")
+        return doc.from_array([LEMMA], lemmas) if len(doc) else doc
+
+    return lemmatiser
+
+
+def _register_extensions(nlp: Language) -> None:
+    folded = _StringMap(nlp.vocab.strings, fold)
+    parts = _StringMap(nlp.vocab.strings, split_compound)
+    Doc.set_extension("normalisation", default=None, force=True)
+    Doc.set_extension("diacritics_restored", default=False, force=True)
+    Doc.set_extension("source", getter=_source, force=True)
+    Doc.set_extension("source_offset", method=_source_offset, force=True)
+    Doc.set_extension("source_span", method=_source_span, force=True)
+    Token.set_extension("folded", getter=lambda token: folded(token.norm), force=True)
+    Token.set_extension("folded_lemma", getter=lambda token: folded(token.lemma), force=True)
+    Token.set_extension("parts", getter=lambda token: parts(token.norm), force=True)
+
+
+def _source(doc: Doc) -> str:
+    normalisation: Normalised | None = doc._.normalisation
+    return doc.text if normalisation is None else normalisation.source
+
+
+def _source_offset(doc: Doc, index: int) -> int:
+    normalisation: Normalised | None = doc._.normalisation
+    return index if normalisation is None else normalisation.source_offset(index)
+
+
+def _source_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    normalisation: Normalised | None = doc._.normalisation
+    return (start, end) if normalisation is None else normalisation.source_span(start, end)
+
+
+def _customise_tokenizer(nlp: Language) -> None:
+    """Keep OCR'd words with `&` whole (`&r`, `P&`) and more abbreviations with their dot."""
+    prefixes = [p for p in nlp.Defaults.prefixes if p != "&"] + ["&" + _LETTER_AFTER]
+    suffixes = [s for s in nlp.Defaults.suffixes if s != "&"] + [_LETTER_BEFORE + "&"]
+    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    for abbreviation in ABBREVIATIONS:
+        for form in (abbreviation, abbreviation.capitalize()):
+            nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
+
+
+def _add_stop_words(nlp: Language) -> None:
+    """Stop words: spaCy's Swedish list, `är` (missing from it) and the spellings they have
+    without diacritics (`ar`, `pa`, `nar` ...), in any case."""
+    words = STOP_WORDS | MISSING_STOP_WORDS
+    stop_words = words | {fold(w) for w in words if best_spelling(fold(w)) == w}
+    nlp.vocab.lex_attr_getters[IS_STOP] = lambda string: string.lower() in stop_words
+    for lexeme in nlp.vocab:
+        lexeme.is_stop = lexeme.lower_ in stop_words
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """The qualcode Swedish pipeline, built once per process."""
+    nlp = spacy.blank("sv")
+    _register_extensions(nlp)
+    _customise_tokenizer(nlp)
+    _add_stop_words(nlp)
+    punct_chars = Sentencizer.default_punct_chars + ["\n\n"]  # a blank line ends a sentence
+    nlp.add_pipe("sentencizer", config={"punct_chars": punct_chars})
+    nlp.add_pipe("qualcode_restore_diacritics")
+    nlp.add_pipe("qualcode_lemmatiser")
+    _load_word_lists()
+    return nlp
+
+
+def _load_word_lists() -> None:
+    """Load the lexicon, simplemma's tables and the compound scores now, not on first use."""
+    split_compound("kompetensutveckling")
+    restore_words(["fragan"])
+
+
+def analyse(texts: Iterable[str], batch_size: int = 256) -> Iterator[Doc]:
+    """Normalise each text and run the pipeline over all of them (`nlp.pipe`, one process).
+
+    Yields one Doc per text, in order; `doc._.source` is the original text,
+    `doc._.source_offset(i)` maps an offset in `doc.text` back to it and
+    `doc._.source_span(start, end)` maps a span (use it for evidence: it leaves out deleted
+    tags and soft hyphens at the span's end). A missing text (None, NaN) gives an empty Doc.
+    """
+    nlp = get_nlp()
+    normalised = (normalise_with_offsets(text if isinstance(text, str) else "") for text in texts)
+    pairs = ((item.text, item) for item in normalised)
+    for doc, normalisation in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        doc._.normalisation = normalisation
+        yield doc

@@ -1,0 +1,142 @@
+"""The coding engine on real Swedish sentences: every matching rule, evidence, determinism."""
+import json
+
+import numpy as np
+import pytest
+
+from qualcode.codebook import Codebook
+from qualcode.coding import Coder
+from qualcode.coding.analysed import analyse_answers
+from qualcode.coding.lexical import LexicalMatcher
+
+CODEBOOK = Codebook.from_dict({
+    "name": "Test", "language": "sv",
+    "codes": [
+        {"id": "resources", "label": "Ekonomi och resurser", "description": "Pengar, budget, brist på personal eller tid.",
+         "keywords": ["ekonomi", "budget", "inte råd", "resurs*"], "exclude_keywords": ["ekonomiskt bistånd"]},
+        {"id": "competence", "label": "Kompetens", "description": "Kunskap och utbildning.",
+         "keywords": ["kompetens", "kunskap"]},
+        {"id": "legacy_it", "label": "Äldre IT", "description": "Gamla system som begränsar.",
+         "keywords": ["system", "förändring"]},
+        {"id": "culture", "label": "Kultur", "description": "Attityder och förändringsvilja.",
+         "keywords": ["kultur"], "exclude_keywords": ["kulturskola"]},
+        {"id": "infrastructure", "label": "Bredband", "description": "Fiber och uppkoppling.",
+         "keywords": ["uppkoppling", "bredband", "fiber"]},
+    ],
+})
+
+
+def matched_keywords(text, code_id):
+    answer = analyse_answers([text])[0]
+    return [(m.keyword, m.text, m.negated) for m in LexicalMatcher(CODEBOOK.codes).match(answer).get(code_id, [])]
+
+
+@pytest.mark.parametrize("text, code_id, keyword, surface", [
+    ("De gamla systemen pratar inte med varandra.", "legacy_it", "system", "systemen"),
+    ("Verksamhetssystemen är från nittiotalet.", "legacy_it", "system", "Verksamhetssystemen"),
+    ("Vi behöver kompetensutveckling för hela personalen.", "competence", "kompetens", "kompetensutveckling"),
+    ("Det saknas spetskompetensen som krävs.", "competence", "kompetens", "spetskompetensen"),
+    ("Vi har inte råd med nya licenser.", "resources", "inte råd", "inte råd"),
+    ("Resursbristen är det största hindret.", "resources", "resurs*", "Resursbristen"),
+    ("Det finns inga resurser avsatta.", "resources", "resurs*", "resurser"),
+])
+def test_keyword_matches_inflections_compounds_phrases_and_prefixes(text, code_id, keyword, surface):
+    assert (keyword, surface, False) in matched_keywords(text, code_id)
+
+
+def test_lost_diacritics_match_the_correct_keyword():
+    assert matched_keywords("Alla forandringar tar lang tid har", "legacy_it")[0][:2] == ("förändring", "forandringar")
+
+
+def test_phrase_needs_its_words_in_order():
+    assert matched_keywords("Rådet sa att det inte gick.", "resources") == []
+
+
+def test_exclude_keyword_blocks_the_code_in_its_sentence_only():
+    assert matched_keywords("Kulturskolan har fått nya lokaler.", "culture") == []
+    assert matched_keywords("Vi handlägger ekonomiskt bistånd digitalt.", "resources") == []
+    found = matched_keywords("Kulturskolan flyttar. Kulturen här är trög.", "culture")
+    assert [surface for _, surface, _ in found] == ["Kulturen"]
+
+
+@pytest.mark.parametrize("text, code_id", [
+    ("Ekonomin är inte problemet.", "resources"),
+    ("Inga problem med uppkopplingen längre.", "infrastructure"),
+    ("Bredbandet är inte längre något problem hos oss.", "infrastructure"),
+])
+def test_theme_stated_as_not_a_problem_is_negated(text, code_id):
+    found = matched_keywords(text, code_id)
+    assert found and all(negated for _, _, negated in found)
+
+
+def test_negation_stays_in_its_clause():
+    found = matched_keywords("Ekonomin är inte problemet, utan att kompetensen saknas.", "competence")
+    assert found == [("kompetens", "kompetensen", False)]
+
+
+class FixedEmbedder:
+    """A deterministic stand-in embedder: bag of hashed character trigrams."""
+
+    name, dim = "trigrams", 64
+
+    def embed(self, texts, kind="passage"):
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for k in range(len(text) - 2):
+                vectors[row, sum(map(ord, text[k:k + 3].lower())) % self.dim] += 1
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1, norms)
+
+
+ANSWERS = [
+    "Ekonomin. Vi har inte råd att köpa nya system.",
+    "Uppkopplingen i byarna är dålig, fibern är inte utbyggd.",
+    "Personalen saknar kompetens och behöver utbildning.",
+    "Ekonomin är inte problemet, men kompetensen saknas.",
+    "Vet ej",
+]
+
+
+@pytest.fixture(params=["fast", "accurate"])
+def coded(request):
+    coder = Coder(CODEBOOK, embedder=FixedEmbedder(), mode=request.param)
+    return coder.fit(ANSWERS).code(ANSWERS)
+
+
+def test_codes_scores_and_evidence_offsets(coded):
+    assert "resources" in coded.codes[0]
+    assert "infrastructure" in coded.codes[1]
+    assert "competence" in coded.codes[2]
+    assert "resources" not in coded.codes[3] and "competence" in coded.codes[3]
+    assert coded.codes[4] == []
+    assert ((coded.scores >= 0) & (coded.scores <= 1)).all().all()
+    for text, evidence in zip(ANSWERS, coded.evidence):
+        json.dumps(evidence)
+        for entry in evidence.values():
+            for match in entry["matches"]:
+                assert text[match["start"]:match["end"]] == match["text"]
+            assert text[entry["sentence"]["start"]:entry["sentence"]["end"]] == entry["sentence"]["text"]
+
+
+def test_coding_is_deterministic():
+    first = Coder(CODEBOOK, embedder=FixedEmbedder(), seed=3).fit(ANSWERS).code(ANSWERS)
+    second = Coder(CODEBOOK, embedder=FixedEmbedder(), seed=3).fit(ANSWERS).code(ANSWERS)
+    assert first.codes == second.codes
+    assert first.scores.equals(second.scores)
+    assert first.evidence == second.evidence
+
+
+def test_suggested_codes_are_not_applied():
+    data = CODEBOOK.to_dict()
+    data["codes"][0]["status"] = "suggested"
+    coder = Coder(Codebook.from_dict(data), embedder=FixedEmbedder(), mode="fast")
+    assert "resources" not in coder.fit(ANSWERS).code(ANSWERS).scores.columns
+
+
+def test_bad_mode_and_threshold_are_input_errors():
+    from qualcode.errors import InputError
+
+    with pytest.raises(InputError, match="--mode slow: unknown mode"):
+        Coder(CODEBOOK, mode="slow")
+    with pytest.raises(InputError, match="--threshold 1.5: must lie between 0 and 1"):
+        Coder(CODEBOOK, threshold=1.5)

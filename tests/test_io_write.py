@@ -1,0 +1,99 @@
+"""Writers: every format round-trips the answers unchanged, and an output appears whole or not
+at all, even when the run is interrupted."""
+import os
+
+import pandas as pd
+import pytest
+
+from qualcode.errors import InputError
+from qualcode.io import atomic_path, read_answers, write_table, write_text
+from qualcode.io.writers import markdown_table
+
+ANSWERS = pd.DataFrame({
+    "id": ["007", "010", "011"],
+    "kommun": ["Överkalix", "Åsele", ""],
+    "text": ["Vi har inte råd.\nBudgeten räcker inte.", "=) bra | dåligt", "vet ej"],
+}, dtype="str")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".jsonl", ".parquet"])
+def test_tables_round_trip_unchanged(tmp_path, suffix):
+    path = tmp_path / f"kodat{suffix}"
+    write_table(ANSWERS, path)
+    assert read_answers(path).frame.equals(ANSWERS)
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_csv_is_utf8_with_bom_so_swedish_excel_shows_åäö(tmp_path):
+    write_table(ANSWERS, tmp_path / "kodat.csv")
+    data = (tmp_path / "kodat.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfid,kommun,text\r\n007,")
+    assert pd.read_csv(tmp_path / "kodat.csv", dtype=str).columns[0] == "id"
+
+
+def test_xlsx_keeps_formula_like_answers_as_text(tmp_path):
+    from openpyxl import load_workbook
+
+    write_table(ANSWERS.assign(text=["=SUMMA(A1)", "=)", "tab\x0bbort"]), tmp_path / "k.xlsx")
+    sheet = load_workbook(tmp_path / "k.xlsx").active
+    assert [sheet.cell(row, 3).data_type for row in (2, 3)] == ["s", "s"]
+    assert sheet.cell(2, 3).value == "=SUMMA(A1)"
+    assert sheet.cell(4, 3).value == "tab_x000b_bort"
+
+
+def test_markdown_escapes_pipes_and_line_breaks():
+    assert markdown_table(ANSWERS.head(2)) == (
+        "| id | kommun | text |\n|---|---|---|\n"
+        "| 007 | Överkalix | Vi har inte råd.<br>Budgeten räcker inte. |\n"
+        "| 010 | Åsele | =) bra \\| dåligt |\n")
+
+
+def test_interrupted_table_write_keeps_the_old_output_and_leaves_no_temporary(tmp_path, monkeypatch):
+    path = tmp_path / "kodat.csv"
+    path.write_text("förra körningen\n", encoding="utf-8")
+
+    def half_then_ctrl_c(frame, target, **options):
+        target.write_text("id,te", encoding="utf-8")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", half_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        write_table(ANSWERS, path)
+    assert path.read_text(encoding="utf-8") == "förra körningen\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["kodat.csv"]
+
+
+def test_atomic_path_gives_a_sibling_with_the_same_extension(tmp_path):
+    with atomic_path(tmp_path / "figur.png") as temporary:
+        assert temporary.parent == tmp_path and temporary.suffix == ".png"
+        temporary.write_bytes(b"\x89PNG")
+    assert (tmp_path / "figur.png").read_bytes() == b"\x89PNG"
+    assert [p.name for p in tmp_path.iterdir()] == ["figur.png"]
+
+
+def test_failed_atomic_write_leaves_nothing(tmp_path):
+    with pytest.raises(RuntimeError), atomic_path(tmp_path / "rapport.docx") as temporary:
+        temporary.write_bytes(b"halv")
+        raise RuntimeError("docx failed")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_outputs_get_the_usual_permissions(tmp_path):
+    write_text(tmp_path / "rapport.md", "# Rapport\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "rapport.md").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_write_text_refuses_to_overwrite_an_input(tmp_path):
+    source = tmp_path / "kodbok.yaml"
+    source.write_text("name: Test\n", encoding="utf-8")
+    with pytest.raises(InputError, match="this is an input file"):
+        write_text(source, "skräp", inputs=[source])
+    assert source.read_text(encoding="utf-8") == "name: Test\n"
+
+
+def test_atomic_path_into_a_missing_folder_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="cannot write here"):
+        with atomic_path(tmp_path / "saknas" / "figur.png"):
+            pass
