@@ -1,5 +1,8 @@
 """The spaCy pipeline and analyse(): tokens, attributes, sentences and source offsets."""
+from spacy.pipeline import Sentencizer
+
 from qualcode.language import analyse, get_nlp
+from qualcode.language.pipeline import SENTENCE_END_CHARS
 
 
 def _tokens(text):
@@ -9,7 +12,7 @@ def _tokens(text):
 def test_pipeline_is_built_once():
     nlp = get_nlp()
     assert nlp is get_nlp()
-    assert nlp.pipe_names == ["sentencizer", "qualcode_restore_diacritics", "qualcode_lemmatiser"]
+    assert nlp.pipe_names == ["qualcode_sentencizer", "qualcode_restore_diacritics", "qualcode_lemmatiser"]
 
 
 def test_tokenizer_keeps_abbreviations_numbers_addresses_and_ocr_words_whole():
@@ -62,6 +65,15 @@ def test_source_offsets_point_into_the_original_text():
     spans = {t.text: source[slice(*doc._.source_span(t.idx, t.idx + len(t)))] for t in doc}
     assert spans["för"] == "fÃ¶r" and spans["kommunerna"] == "kom-\nmunerna" and spans["pengar"] == "pengar"
     assert source[doc._.source_offset(doc[-1].idx):] == "pengar"
+
+
+def test_sentences_match_spacys_sentencizer(real_dir):
+    lines = (real_dir / "swe_sentiment_emoji" / "data.csv").read_text("utf-8").splitlines()[1:400]
+    nlp = get_nlp()
+    ours, reference = nlp.get_pipe("qualcode_sentencizer"), Sentencizer(punct_chars=SENTENCE_END_CHARS)
+    for text in lines + ["Hej där. Vad gör du?! \"Inget.\" Bra\n\nNy rad", ""]:
+        expected = [s.text for s in reference(nlp.make_doc(text)).sents]
+        assert [s.text for s in ours(nlp.make_doc(text)).sents] == expected
 
 
 def test_analyse_keeps_order_and_handles_missing_texts():

@@ -10,16 +10,6 @@ from test_report_data import CODEBOOK, coded_answers
 
 
 
-def _language_ready():
-    try:
-        from qualcode.language import analyse  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_language = pytest.mark.skipif(not _language_ready(), reason="qualcode.language is not there yet")
-
 TEXT = ("Vi har börjat resan.  Ekonomin är ansträngd och\nbudgeten räcker inte. "
         "Sedan annat. Och gamla IT-system som låser in oss.")
 
@@ -73,7 +63,6 @@ def test_diverse_skips_near_duplicates_and_repeated_respondents():
     assert len(picked) == 2
 
 
-@needs_language
 def test_select_quotes_gives_trimmed_representative_rows_with_attributes():
     quotes = select_quotes(coded_answers(), CODEBOOK, per_code=2)
     assert list(quotes.columns) == ["code", "label", "quote", "id", "respondent", "score",
@@ -89,7 +78,6 @@ def test_select_quotes_gives_trimmed_representative_rows_with_attributes():
     assert not quotes["quote"].str.contains("vet ej|^-$").any()
 
 
-@needs_language
 def test_select_quotes_anonymises_on_request():
     answers = coded_answers()
     answers.frame.loc[0, "text"] = "Budgeten är för liten, säger Anna Berg. Vi har brist på personal."

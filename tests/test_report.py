@@ -11,16 +11,6 @@ from qualcode.cli import cli
 from test_report_data import CODEBOOK
 
 
-def _language_ready():
-    try:
-        from qualcode.language import analyse  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.skipif(not _language_ready(), reason="qualcode.language is not there yet")
-
 ANSWERS = [
     ("a1", "p1", "Vad hindrar?", "Nej", "Budgeten räcker inte. Det finns för lite personal, säger Anna Berg."),
     ("a2", "p2", "Vad hindrar?", "Nej", "Vi saknar kompetens inom området."),

@@ -91,9 +91,14 @@ def _write_chart(counts, path, codebook):
 def quotes_command(coded_path, codebook_path, per_code, anonymise, output):
     """Pick representative, different quotes per code."""
     from qualcode.report import select_quotes
+    from qualcode.report.text import quotes_text
 
     coded, codebook, inputs = _load(coded_path, codebook_path, output)
-    _show(select_quotes(coded, codebook, per_code, anonymise), output, inputs)
+    quotes = select_quotes(coded, codebook, per_code, anonymise)
+    if output is None:
+        click.echo(quotes_text(quotes))
+    else:
+        _show(quotes, output, inputs)
 
 
 @click.command("report")

@@ -2,11 +2,15 @@
 
 The spaCy Doc from the language layer is turned once into plain tuples: the forms a keyword
 may match (lemma, folded lemma, folded surface form, compound parts) and offsets in the
-*original* answer, so evidence points at what the analyst sees.
+*original* answer, so evidence points at what the analyst sees. Word forms are computed once
+per distinct (norm, lemma) pair and read back from a dict afterwards: spaCy's extension
+attributes cost microseconds per access, which adds up over a million answers.
 """
 from dataclasses import dataclass
 
-from qualcode.language import analyse
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LENGTH, NORM
+
+from qualcode.language import analyse, fold, split_compound
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +19,6 @@ class Word:
 
     start: int
     end: int
-    text: str
     lemma: str
     folded: str
     folded_lemma: str
@@ -39,7 +42,8 @@ class AnalysedAnswer:
         return self.text[start:end]
 
 
-DIACRITIC_LETTERS = set("åäöéÅÄÖÉ")
+DIACRITIC_LETTERS = frozenset("åäöéÅÄÖÉ")
+_forms_cache = {}
 
 
 def analyse_answers(texts, batch_size=256):
@@ -49,21 +53,31 @@ def analyse_answers(texts, batch_size=256):
 
 def _view(doc):
     source = doc._.source
-    to_source = doc._.source_offset
+    span = _identity_span if doc.text == source else doc._.source_span
+    strings = doc.vocab.strings
+    rows = doc.to_array([NORM, LEMMA, IS_STOP, IS_PUNCT, IS_SPACE, IDX, LENGTH]).tolist() if len(doc) else []
     sentence_spans, words = [], []
     for number, sentence in enumerate(doc.sents):
-        sentence_spans.append((to_source(sentence.start_char), _end_offset(to_source, sentence.end_char, source)))
-        for token in sentence:
-            if token.is_space or token.is_punct:
+        sentence_spans.append(span(sentence.start_char, sentence.end_char))
+        for i in range(sentence.start, sentence.end):
+            norm, lemma, is_stop, is_punct, is_space, offset, length = rows[i]
+            if is_punct or is_space:
                 continue
-            start = to_source(token.idx)
-            end = _end_offset(to_source, token.idx + len(token.text), source)
-            words.append(Word(start, end, source[start:end], token.lemma_, token._.folded,
-                              token._.folded_lemma, tuple(token._.parts), number, token.is_stop))
+            start, end = span(offset, offset + length)
+            folded, folded_lemma, parts, lemma_text = _forms(strings, norm, lemma)
+            words.append(Word(start, end, lemma_text, folded, folded_lemma, parts, number, bool(is_stop)))
     return AnalysedAnswer(source, tuple(words), tuple(sentence_spans),
-                          any(char in DIACRITIC_LETTERS for char in source))
+                          not DIACRITIC_LETTERS.isdisjoint(source))
 
 
-def _end_offset(to_source, end, source):
-    """Map an exclusive end offset: the source offset just after the last character."""
-    return min(len(source), to_source(end - 1) + 1) if end > 0 else 0
+def _identity_span(start, end):
+    return start, end
+
+
+def _forms(strings, norm, lemma):
+    key = (norm, lemma)
+    forms = _forms_cache.get(key)
+    if forms is None:
+        norm_text, lemma_text = strings[norm], strings[lemma]
+        forms = _forms_cache[key] = (fold(norm_text), fold(lemma_text), tuple(split_compound(norm_text)), lemma_text)
+    return forms

@@ -98,6 +98,7 @@ class Coder:
         texts = _validated(texts)
         self.lexical_ = LexicalMatcher(self.codes_)
         features = self._features(texts)
+        self._fitted_corpus = (texts, features)  # coding the same corpus next reuses its analysis
         semantic = self._fit_semantic(features)
         self._fit_self_training(texts, features, semantic)
         return self
@@ -107,7 +108,8 @@ class Coder:
         if not hasattr(self, "lexical_"):
             raise RuntimeError("call fit(texts) before code(texts)")
         texts = _validated(texts)
-        features = self._features(texts)
+        fitted_texts, fitted_features = self._fitted_corpus
+        features = fitted_features if texts == fitted_texts else self._features(texts)
         semantic = self._semantic_scores(features)
         self_trained = self._self_trained_scores(texts, features)
         probability = self._fuse(features, semantic, self_trained)

@@ -23,14 +23,19 @@ class SelfTrainer:
         Cross-fitting folds; also the held-back check.
     max_positive_share : float
         At most this share of the corpus is used as positives of one code.
+    max_rows : int
+        At most this many pseudo-labelled answers train one code (positives first, then a
+        random sample of negatives): enough for a linear model, and training stays fast on
+        large corpora.
     min_auc : float
         A code whose held-back ROC AUC falls below this keeps no self-trained score.
     seed : int
         Random state for fold assignment.
     """
 
-    def __init__(self, folds=5, max_positive_share=0.35, min_auc=0.75, C=1.0, seed=0):
+    def __init__(self, folds=5, max_positive_share=0.35, min_auc=0.75, max_rows=3000, C=1.0, seed=0):
         self.folds = folds
+        self.max_rows = max_rows
         self.max_positive_share = max_positive_share
         self.min_auc = min_auc
         self.C = C
@@ -75,7 +80,7 @@ class SelfTrainer:
         return capped
 
     def _fit_code(self, column, features, pos, neg, extra):
-        labelled = np.flatnonzero(pos | neg)
+        labelled = self._sample(np.flatnonzero(pos), np.flatnonzero(neg))
         labels = pos[labelled].astype(int)
         if labels.sum() < MIN_POSITIVES or (1 - labels).sum() < MIN_POSITIVES:
             return
@@ -91,12 +96,19 @@ class SelfTrainer:
         self.models_[column] = self._train(features, labelled, labels, extra)
         self.held_back_[labelled, column] = held_back
 
+    def _sample(self, positives, negatives):
+        positives = positives[:self.max_rows // 2]
+        room = self.max_rows - len(positives)
+        if len(negatives) > room:
+            negatives = np.sort(np.random.default_rng(self.seed).choice(negatives, room, replace=False))
+        return np.sort(np.concatenate([positives, negatives]))
+
     def _train(self, features, rows, labels, extra):
         data, targets = features[rows], labels
         if extra is not None and len(extra):
             data = _stack(data, extra)
             targets = np.concatenate([labels, np.ones(extra.shape[0], dtype=int)])
-        model = LogisticRegression(C=self.C, class_weight="balanced", max_iter=1000)
+        model = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", random_state=self.seed)
         return model.fit(data, targets)
 
 

@@ -1,18 +1,21 @@
 """How discovered themes relate to a codebook, and what the codebook could gain from them.
 
 A theme *overlaps* a code when at least ``OVERLAP`` of its answers carry that code; a theme
-that no code covers is a candidate new code. For each existing code, the content words that
-are frequent in its answers but matched by none of its keywords are suggested as keywords.
+whose answers mostly carry no code at all is a candidate new code (a theme whose answers are
+coded, but with many different codes, is neither). For each existing code, content words that
+its keywords miss are suggested as keywords when they are frequent in its answers and rare in
+the others' (so that adding them would not code answers wrongly).
 """
-import math
 from collections import Counter
 from dataclasses import dataclass
 
-from qualcode.discover.units import is_content
+from qualcode.discover.units import is_content, specificity
 
-OVERLAP = 0.5          # share of a theme's answers a code must carry to cover the theme
+OVERLAP = 0.5            # share of a theme's answers a code must carry to cover the theme
+UNCOVERED = 0.5          # share of uncoded answers that makes a theme a candidate new code
 MIN_KEYWORD_ANSWERS = 3  # a suggested keyword occurs in at least this many of the code's answers
-MIN_KEYWORD_LIFT = 2.0   # ... and is this many times more frequent there than in all answers
+MIN_KEYWORD_PRECISION = 0.5  # ... and at least this share of the answers using it carry the code
+MIN_KEYWORD_SPECIFICITY = 0.75  # no everyday words such as "dra", "försöka", "tillbaka"
 MAX_KEYWORDS = 8
 
 
@@ -27,8 +30,8 @@ class Relation:
 
     @property
     def candidate(self):
-        """True when no code covers the theme: a candidate new code."""
-        return self.overlap is None
+        """True when most of the theme's answers carry no code: a candidate new code."""
+        return self.uncoded >= UNCOVERED
 
 
 def relate(themes, units, answer_codes):
@@ -45,38 +48,43 @@ def relate(themes, units, answer_codes):
 
 
 def missing_keywords(codebook, answers, answer_codes, display):
-    """Per code id, frequent lemmas of its answers that none of its keywords matches.
+    """Per code id, frequent lemmas of its answers that no keyword of the codebook matches.
 
     ``answers`` are analysed answers (words with ``lemma``, ``folded_lemma``, ``parts``);
-    a lemma qualifies when it occurs in ``MIN_KEYWORD_ANSWERS`` of the code's answers and is
-    ``MIN_KEYWORD_LIFT`` times more frequent there than overall. Best first.
+    a lemma qualifies when it occurs in ``MIN_KEYWORD_ANSWERS`` of the code's answers and at
+    least ``MIN_KEYWORD_PRECISION`` of all answers using it carry the code. A word that is
+    already another code's keyword, or an everyday word, is not suggested. Most frequent first.
     """
-    overall = Counter(key for answer in answers for key in _content_keys(answer.words))
+    is_new = _new_word_test(codebook)
+    unmatched = [{word.folded_lemma for word in answer.words if is_new(word)} for answer in answers]
+    overall = Counter(key for keys in unmatched for key in keys)
     suggestions = {}
     for code in codebook.codes:
-        own = [answer for answer, codes in zip(answers, answer_codes) if code.id in codes]
-        if not own:
-            continue
-        matchers = _keyword_matchers(code)
-        counts = Counter(key for answer in own for key in _content_keys(answer.words, matchers))
+        own = [keys for keys, codes in zip(unmatched, answer_codes) if code.id in codes]
+        counts = Counter(key for keys in own for key in keys)
         ranked = sorted(
             (key for key, n in counts.items()
-             if n >= MIN_KEYWORD_ANSWERS and (n / len(own)) / (overall[key] / len(answers)) >= MIN_KEYWORD_LIFT),
-            key=lambda key: (-counts[key] * math.log(len(answers) / overall[key]), key))
+             if n >= MIN_KEYWORD_ANSWERS and n / overall[key] >= MIN_KEYWORD_PRECISION
+             and specificity(display[key]) >= MIN_KEYWORD_SPECIFICITY),
+            key=lambda key: (-counts[key] * counts[key] / overall[key], key))
         if ranked:
             suggestions[code.id] = [display[key] for key in ranked[:MAX_KEYWORDS]]
     return suggestions
 
 
-def _content_keys(words, matchers=()):
-    """The distinct folded lemmas of the content words that no keyword matcher takes."""
-    return {word.folded_lemma for word in words
-            if is_content(word) and not any(matches(word) for matches in matchers)}
-
-
-def _keyword_matchers(code):
-    """One predicate per keyword word: does an analysed word match it (SPEC semantics)."""
+def _new_word_test(codebook):
+    """A predicate: is an analysed word a content word that no keyword of ``codebook`` matches
+    (SPEC semantics: inflections, compounds, prefixes)? Memoised per word form."""
     from qualcode.coding.keywords import compile_keyword
 
-    patterns = [pattern for keyword in code.keywords for pattern in compile_keyword(keyword).words]
-    return [lambda word, pattern=pattern: pattern.matches(word, True) for pattern in patterns]
+    patterns = [pattern for code in codebook.codes for keyword in code.keywords
+                for pattern in compile_keyword(keyword).words]
+    seen = {}
+
+    def is_new(word):
+        form = (word.lemma, word.folded, word.folded_lemma, tuple(word.parts))
+        if form not in seen:
+            seen[form] = is_content(word) and not any(pattern.matches(word, True) for pattern in patterns)
+        return seen[form]
+
+    return is_new

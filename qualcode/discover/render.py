@@ -36,7 +36,9 @@ def _relation_line(relation, discovery):
     shares = ", ".join(f"{_label(code, discovery)} {share:.0%}" for code, share in relation.shares[:SHOWN_CODES])
     coded = f"coded now: {shares or 'nothing'}; uncoded {relation.uncoded:.0%}"
     if relation.candidate:
-        return f"{coded}. No code covers it: candidate new code `{discovery.candidate_ids[relation.theme]}`."
+        return f"{coded}. Mostly uncoded: candidate new code `{discovery.candidate_ids[relation.theme]}`."
+    if relation.overlap is None:
+        return f"{coded}. Spread over several codes."
     return f"{coded}. Overlaps `{relation.overlap}`."
 
 
@@ -89,7 +91,7 @@ def suggestions_markdown(discovery):
     candidates = [(theme, discovery.candidate_ids[theme.id]) for theme in discovery.model.themes_
                   if theme.id in discovery.candidate_ids]
     lines += [f"- `{code_id}`: {theme.name} ({theme.answers} answers; theme {theme.id + 1})"
-              for theme, code_id in candidates] or ["None: every theme overlaps an existing code."]
+              for theme, code_id in candidates] or ["None: most answers of every theme carry a code."]
     lines += ["", "## Keywords missing from existing codes", ""]
     lines += [f"- `{code_id}` ({_label(code_id, discovery)}): {', '.join(words)}"
               for code_id, words in discovery.missing.items()] or ["None found."]

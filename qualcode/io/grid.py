@@ -39,7 +39,7 @@ def rows_to_sheet(rows, path, ragged_is_error=True):
     """
     numbered = [(number, row) for number, row in enumerate(rows, start=1) if any(map(str.strip, row))]
     if not numbered:
-        raise InputError(located(path, "the file is empty; export the answers again"))
+        raise empty_file(path)
     start = _header_index(numbered)
     header_number, header = numbered[start]
     body = numbered[start + 1:]
@@ -55,6 +55,11 @@ def rows_to_sheet(rows, path, ragged_is_error=True):
     if ragged_is_error:
         _refuse_ragged(header, body, path)
     return _sheet(header, body)
+
+
+def empty_file(path):
+    """The error for a file with nothing in it."""
+    return InputError(located(path, "the file is empty; export the answers again"))
 
 
 def check_cell_sizes(sheet, path):

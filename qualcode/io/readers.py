@@ -15,7 +15,7 @@ import pandas as pd
 from qualcode.errors import InputError, located
 from qualcode.io.cells import cell_text
 from qualcode.io.decode import SIGNATURES, decode_text
-from qualcode.io.grid import Sheet, check_cell_sizes, rows_to_sheet
+from qualcode.io.grid import Sheet, check_cell_sizes, empty_file, rows_to_sheet
 from qualcode.progress import explain
 
 DELIMITED = (".csv", ".tsv", ".txt", ".tab")
@@ -56,8 +56,6 @@ def read_sheet(path, sheet=None, delimiter=None, encoding=None):
 def read_delimited(path, delimiter=None, encoding=None):
     """Read CSV/TSV text: encoding and delimiter detected unless given; Excel's 'sep=' honoured."""
     text = decode_text(_read_bytes(path), path, encoding)
-    if not text.strip():
-        raise InputError(located(path, "the file is empty; export the answers again"))
     first_line, _, rest = text.partition("\n")
     first_line = first_line.rstrip("\r")
     if len(first_line) == 5 and first_line.lower().startswith("sep="):
@@ -173,7 +171,7 @@ def read_json_lines(path, encoding=None):
         records.append(_json_object(line, number, path))
         lines.append(number)
     if not records:
-        raise InputError(located(path, "the file is empty; export the answers again"))
+        raise empty_file(path)
     columns = list(dict.fromkeys(key for record in records for key in record))
     cells = [[_json_cell(record.get(column)) for column in columns] for record in records]
     return Sheet(pd.DataFrame(cells, columns=columns, dtype="str"), lines, unit="line")

@@ -1,7 +1,7 @@
 """Learn the neighbour counts that settle ambiguous folded words (`ar` är/år, `har` har/här).
 
 Maintenance tool, not used at run time: it reads correctly spelt Swedish text and writes
-`qualcode/language/context_rules.py`.
+`qualcode/language/context_counts.py`.
 
     python -m qualcode.language.build_context ../shared/data/real/absabank_imm/data.csv
 
@@ -21,7 +21,7 @@ from qualcode.language.lexicon import fold, folded_index, frequency
 
 MIN_COUNT = 3
 MIN_RELATIVE_FREQUENCY = 0.01  # spellings rarer than 1% of the usual one are typos (`pa`, `ær`)
-OUTPUT = Path(__file__).with_name("context_rules.py")
+OUTPUT = Path(__file__).with_name("context_counts.py")
 
 
 def learn_context_counts(texts) -> dict[str, dict[str, dict[str, int]]]:

@@ -45,19 +45,27 @@ def _part_tables() -> tuple[dict[str, tuple[float, str]], dict[str, tuple[float,
     tails = {piece: (score, piece) for piece, score in folded.items() if len(piece) >= MIN_PART_LENGTH}
     heads = dict(tails)
     for form, score in folded.items():
-        if form[-1] in "ae" and len(form) > MIN_PART_LENGTH:
-            for piece in {form[:-1], form[:-1] + "u", form[:-1] + "o"} if form[-1] == "a" else {form[:-1]}:
-                own = folded.get(piece, 0.0)
-                if own < STEM_FORM_BELOW and score > STEM_FORM_RATIO * own and score > heads.get(piece, (0.0,))[0]:
-                    heads[piece] = (score, form)
+        for piece in _pieces_with_dropped_vowel(form):
+            own = folded.get(piece, 0.0)
+            if own < STEM_FORM_BELOW and score > STEM_FORM_RATIO * own and score > heads.get(piece, (0.0,))[0]:
+                heads[piece] = (score, form)
     return tuple(
-        {
-            piece: (score * (SHORT_PART_FACTOR if len(piece) == MIN_PART_LENGTH else 1), form)
-            for piece, (score, form) in table.items()
-            if piece not in _NOT_PARTS and score * (SHORT_PART_FACTOR if len(piece) == MIN_PART_LENGTH else 1) >= MIN_PART_FREQUENCY
-        }
+        {piece: (_scored(piece, score), form) for piece, (score, form) in table.items()
+         if piece not in _NOT_PARTS and _scored(piece, score) >= MIN_PART_FREQUENCY}
         for table in (heads, tails)
     )
+
+
+def _pieces_with_dropped_vowel(form: str) -> tuple[str, ...]:
+    """How `form` may appear as a compound head: skola -> skol, gatu, kvinno; arbete -> arbet."""
+    if len(form) <= MIN_PART_LENGTH or form[-1] not in "ae":
+        return ()
+    stem = form[:-1]
+    return (stem, stem + "u", stem + "o") if form[-1] == "a" else (stem,)
+
+
+def _scored(piece: str, frequency: float) -> float:
+    return frequency * SHORT_PART_FACTOR if len(piece) == MIN_PART_LENGTH else frequency
 
 
 @lru_cache(maxsize=200_000)
@@ -112,12 +120,11 @@ def _split_solid(word: str) -> tuple[str, ...]:
     lemma = lemmatise(lower)
     lemma_score, lemma_parts = _best_segmentation(fold(lemma))
     surface_score, surface_parts = _best_segmentation(fold(lower))
-    source, parts = (lemma, lemma_parts) if lemma_score >= surface_score else (lower, surface_parts)
-    if len(parts) == 1:
+    if lemma_score >= surface_score:
+        return lemma_parts if len(lemma_parts) > 1 else ()
+    if len(surface_parts) == 1:
         return ()
-    if source is lemma:
-        return parts
-    return parts[:-1] + (_lemma_of_last_part(source, parts[-1]),)
+    return surface_parts[:-1] + (_lemma_of_last_part(lower, surface_parts[-1]),)
 
 
 @lru_cache(maxsize=200_000)

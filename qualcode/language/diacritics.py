@@ -2,8 +2,10 @@
 
 Each word is replaced by the most frequent Swedish spelling that folds to the same letters
 (wordfreq's list). OCR confusions (`&`, `é`, `6`, `1`, `d`→ä/å/ö ...) are tried for words the
-lexicon does not know, compounds are restored part by part, and the hard pairs (`ar` är/år,
-`har` har/här, `man` man/män, `for` för/for) are settled by their neighbouring words.
+lexicon does not know, compounds and inflections wordfreq lacks are restored part by part,
+and words with several spellings (`ar` är/år, `har` har/här, `man` man/män, `var` var/vår)
+are settled by their neighbouring words: naive Bayes over neighbour counts learned from
+correct Swedish text (`context_counts.py`, made by `build_context.py`).
 """
 from __future__ import annotations
 
@@ -12,11 +14,11 @@ import re
 from functools import lru_cache
 from itertools import product
 
-from qualcode.language.context_rules import CONTEXT_COUNTS
+from qualcode.language.context_counts import CONTEXT_COUNTS
 from qualcode.language.lexicon import fold, folded_index, frequency
 
 WORD = re.compile(r"[^\W_]+(?:&[^\W_]*)*|&[^\W_]+|[^\W\d_]+&")
-_SWEDISH_DIACRITICS = frozenset("åäöÅÄÖ")
+SWEDISH_DIACRITICS = frozenset("åäöÅÄÖ")
 MIN_CANDIDATE_FREQUENCY = 1e-7
 MAX_OCR_CANDIDATES = 256
 MIN_PART_FREQUENCY = 1e-6
@@ -35,9 +37,9 @@ _OCR_WORDS = {"dr": "är"}  # OCR of "är" that is also a (rare) word
 def has_lost_diacritics(words: list[str]) -> bool:
     """Whether a text (its words) was written without å/ä/ö: it has none, and at least one of
     its words is usually spelt with them (`ar`, `for`, `pa`, `fragan` ...)."""
-    if any(_SWEDISH_DIACRITICS.intersection(word) for word in words):
+    if any(SWEDISH_DIACRITICS.intersection(word) for word in words):
         return False
-    return any(_SWEDISH_DIACRITICS.intersection(best_spelling(word.lower())) for word in words)
+    return any(SWEDISH_DIACRITICS.intersection(best_spelling(word.lower())) for word in words)
 
 
 def restore_diacritics(text: str) -> str:
@@ -96,7 +98,7 @@ def _with_case(original: str, restored: str) -> str:
 @lru_cache(maxsize=200_000)
 def best_spelling(lower: str) -> str:
     """The most likely correct spelling of one lower-case word written without diacritics."""
-    if _SWEDISH_DIACRITICS.intersection(lower) or frequency(lower) and _OCR_MARKS.intersection(lower):
+    if SWEDISH_DIACRITICS.intersection(lower) or frequency(lower) and _OCR_MARKS.intersection(lower):
         return lower
     if lower in _OCR_WORDS:
         return _OCR_WORDS[lower]
@@ -129,20 +131,13 @@ def _ocr_spelling(lower: str) -> str | None:
 
 def _ocr_variants(marks: list[str]):
     """Letter sequences with every OCR mark resolved and at most one ordinary letter changed."""
-    if _count_variants(marks) > MAX_OCR_CANDIDATES:
+    if math.prod(len(options) for options in marks) > MAX_OCR_CANDIDATES:
         return
     for letters in product(*marks):
         yield letters
         for index, letter in enumerate(letters):
             for option in _OCR_LETTER_OPTIONS.get(letter, ""):
                 yield letters[:index] + (option,) + letters[index + 1:]
-
-
-def _count_variants(options: list[str]) -> int:
-    count = 1
-    for option in options:
-        count *= len(option)
-    return count
 
 
 @lru_cache(maxsize=100_000)

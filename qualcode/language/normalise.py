@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import ftfy
 
+from qualcode.language.compounds import split_compound
 from qualcode.language.lexicon import is_known_word
 
-_LETTER = r"[^\W\d_]"
 
 
 @dataclass(frozen=True)
@@ -105,10 +105,12 @@ _SUSPENDED_HYPHEN_FOLLOWERS = {"och", "eller", "samt", "som", "resp", "respektiv
 
 
 def _keeps_hyphen(left, right):
-    """A real hyphen: after an acronym, a digit or one letter, before a capital, or per lexicon."""
-    if left.isupper() or left[-1].isdigit() or len(left) == 1 or right[0].isupper():
+    """A real hyphen: after an acronym, a digit or one letter; before a capital or a digit; or
+    between two known words whose join the lexicon neither knows nor can split."""
+    if left.isupper() or len(left) == 1 or left[-1].isdigit() or not right[0].islower():
         return True
-    if is_known_word((left + right).lower()):
+    joined = (left + right).lower()
+    if is_known_word(joined) or split_compound(joined):
         return False
     return is_known_word(left.lower()) and is_known_word(right.lower()) and len(left) > 3
 

@@ -1,28 +1,33 @@
-"""The spaCy pipeline: `spacy.blank("sv")`, a sentencizer and the qualcode components.
+"""The spaCy pipeline: `spacy.blank("sv")` and the qualcode components.
 
 Components (registered by name, one job each, run in this order):
+- `qualcode_sentencizer`: sentence starts, by spaCy's Sentencizer rule, on arrays;
 - `qualcode_restore_diacritics`: puts å/ä/ö back into `token.norm_` (the lower-case form) in
   texts that lost them (`doc._.diacritics_restored` says whether it did);
 - `qualcode_lemmatiser`: sets `token.lemma_` from `token.norm_` (simplemma + overrides).
 Token extensions `folded`, `folded_lemma` and `parts` are getters over per-word caches keyed
 by the StringStore hash of `token.norm_` / `token.lemma_`, so reading them is a dict lookup.
+Components work on `doc.to_array` hashes where they can: creating Token objects is the cost.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from operator import attrgetter
 
-import spacy
-from spacy.language import Language
-from spacy.lang.sv.stop_words import STOP_WORDS
-from spacy.pipeline import Sentencizer
 import numpy
-from spacy.attrs import IS_STOP, LEMMA, NORM
+import spacy
+from spacy.attrs import IS_PUNCT, IS_STOP, LEMMA, NORM, ORTH, SENT_START
+from spacy.lang.sv.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Token
 from spacy.util import compile_prefix_regex, compile_suffix_regex
 
 from qualcode.language.compounds import split_compound
-from qualcode.language.diacritics import WORD, best_spelling, has_lost_diacritics, restore_words
+from qualcode.language.diacritics import (
+    SWEDISH_DIACRITICS, WORD, best_spelling, has_lost_diacritics, restore_words,
+)
 from qualcode.language.lemmas import lemmatise
 from qualcode.language.lexicon import fold
 from qualcode.language.normalise import Normalised, normalise_with_offsets
@@ -30,29 +35,13 @@ from qualcode.language.normalise import Normalised, normalise_with_offsets
 # Abbreviations spaCy's Swedish tokenizer splits; each is also added capitalised.
 ABBREVIATIONS = ("ca.", "st.", "fr.a.", "jfr.", "jmf.", "mfl.", "tex.", "nr.", "tkr.", "mkr.", "mnkr.")
 MISSING_STOP_WORDS = frozenset({"är"})
+SENTENCE_END_CHARS = Sentencizer.default_punct_chars + ["\n\n"]  # a blank line ends a sentence
 _LETTER_AFTER = r"(?![^\W\d_])"
 _LETTER_BEFORE = r"(?<![^\W\d_])"
 
 
-@Language.component("qualcode_restore_diacritics")
-def restore_diacritics_component(doc: Doc) -> Doc:
-    """Put å/ä/ö back into `token.norm_` (lower case) where the text lost them, and set
-    `doc._.diacritics_restored`. Other texts keep spaCy's norm, the lower-case form."""
-    if _has_swedish_diacritics(doc.text) or not has_lost_diacritics(WORD.findall(doc.text)):
-        return doc
-    doc._.diacritics_restored = True
-    words = [token for token in doc if WORD.search(token.text)]
-    for token, spelling in zip(words, restore_words([token.text for token in words])):
-        token.norm_ = spelling.lower()
-    return doc
-
-
-def _has_swedish_diacritics(text: str) -> bool:
-    return any(char in text for char in "åäöÅÄÖ")
-
-
-class _StringMap:
-    """A per-process cache from a string's hash in the StringStore to f(string)."""
+class StringMap:
+    """f(string) cached per StringStore hash: `StringMap(strings, fold)(token.norm)`."""
 
     def __init__(self, strings, function):
         self.strings, self.function, self.cache = strings, function, {}
@@ -63,31 +52,92 @@ class _StringMap:
             value = self.cache[key] = self.function(self.strings[key])
         return value
 
+    def many(self, keys: list[int]) -> list:
+        """f for each key; set and dict operations keep the per-token work in C."""
+        cache = self.cache
+        for key in set(keys).difference(cache):
+            cache[key] = self.function(self.strings[key])
+        return list(map(cache.__getitem__, keys))
+
+
+@Language.factory("qualcode_sentencizer", default_config={"punct_chars": None})
+def make_sentencizer(nlp: Language, name: str, punct_chars: list[str] | None):
+    """spaCy's Sentencizer rule (a sentence ends after a run of `punct_chars` and punctuation)
+    on `doc.to_array`: spaCy's own creates a Token object per token, which took a quarter of
+    analyse() time. Default `punct_chars`: spaCy's, plus a blank line."""
+    punct = {nlp.vocab.strings.add(char) for char in punct_chars or SENTENCE_END_CHARS}
+
+    def sentencizer(doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        starts, seen_end = [-1] * len(doc), False
+        for index, (orth, is_punct) in enumerate(doc.to_array([ORTH, IS_PUNCT]).tolist()):
+            if orth in punct:
+                seen_end = True
+            elif seen_end and not is_punct:
+                starts[index], seen_end = 1, False
+        starts[0] = 1
+        return doc.from_array([SENT_START], numpy.array(starts, dtype="int64").astype("uint64"))
+
+    return sentencizer
+
+
+@Language.factory("qualcode_restore_diacritics")
+def make_diacritics_restorer(nlp: Language, name: str):
+    """Put å/ä/ö back into `token.norm_` (lower case) where a text lost them, and set
+    `doc._.diacritics_restored`. Other texts keep spaCy's norm, the lower-case form."""
+    strings = nlp.vocab.strings
+    has_diacritics = StringMap(strings, lambda text: not SWEDISH_DIACRITICS.isdisjoint(text))
+
+    def restore_diacritics(doc: Doc) -> Doc:
+        orths = doc.to_array(ORTH).tolist()
+        if any(has_diacritics.many(orths)) or not has_lost_diacritics([strings[o] for o in orths]):
+            return doc
+        doc._.diacritics_restored = True
+        words = [token for token in doc if WORD.search(token.text)]
+        for token, spelling in zip(words, restore_words([token.text for token in words])):
+            token.norm_ = spelling.lower()
+        return doc
+
+    return restore_diacritics
+
 
 @Language.factory("qualcode_lemmatiser")
 def make_lemmatiser(nlp: Language, name: str):
     """Set `token.lemma_` (lower case) from `token.norm_` (simplemma + overrides), per word once."""
-    lemma_hash = _StringMap(nlp.vocab.strings, lambda norm: nlp.vocab.strings.add(lemmatise(norm)))
+    lemma_hash = StringMap(nlp.vocab.strings, lambda norm: nlp.vocab.strings.add(lemmatise(norm)))
 
     def lemmatiser(doc: Doc) -> Doc:
-        norms = doc.to_array(NORM).tolist()
-        lemmas = numpy.array([lemma_hash(norm) for norm in norms], dtype="uint64")
-        return doc.from_array([LEMMA], lemmas) if len(doc) else doc
+        lemmas = lemma_hash.many(doc.to_array(NORM).tolist())
+        return doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64")) if lemmas else doc
 
     return lemmatiser
 
 
 def _register_extensions(nlp: Language) -> None:
-    folded = _StringMap(nlp.vocab.strings, fold)
-    parts = _StringMap(nlp.vocab.strings, split_compound)
+    """Doc: normalisation (a Normalised), diacritics_restored, source, source_offset(i),
+    source_span(start, end). Token: folded, folded_lemma, parts."""
     Doc.set_extension("normalisation", default=None, force=True)
     Doc.set_extension("diacritics_restored", default=False, force=True)
     Doc.set_extension("source", getter=_source, force=True)
     Doc.set_extension("source_offset", method=_source_offset, force=True)
     Doc.set_extension("source_span", method=_source_span, force=True)
-    Token.set_extension("folded", getter=lambda token: folded(token.norm), force=True)
-    Token.set_extension("folded_lemma", getter=lambda token: folded(token.lemma), force=True)
-    Token.set_extension("parts", getter=lambda token: parts(token.norm), force=True)
+    Token.set_extension("folded", getter=_cached_getter(nlp, fold, "norm"), force=True)
+    Token.set_extension("folded_lemma", getter=_cached_getter(nlp, fold, "lemma"), force=True)
+    Token.set_extension("parts", getter=_cached_getter(nlp, split_compound, "norm"), force=True)
+
+
+def _cached_getter(nlp: Language, function, attribute: str):
+    """A token getter for function(token.<attribute>_), computed once per distinct string."""
+    compute = StringMap(nlp.vocab.strings, function)
+    cache = compute.cache
+    key = attrgetter(attribute)
+
+    def getter(token: Token):
+        value = cache.get(key(token))
+        return compute(key(token)) if value is None else value
+
+    return getter
 
 
 def _source(doc: Doc) -> str:
@@ -133,8 +183,7 @@ def get_nlp() -> Language:
     _register_extensions(nlp)
     _customise_tokenizer(nlp)
     _add_stop_words(nlp)
-    punct_chars = Sentencizer.default_punct_chars + ["\n\n"]  # a blank line ends a sentence
-    nlp.add_pipe("sentencizer", config={"punct_chars": punct_chars})
+    nlp.add_pipe("qualcode_sentencizer")
     nlp.add_pipe("qualcode_restore_diacritics")
     nlp.add_pipe("qualcode_lemmatiser")
     _load_word_lists()

@@ -33,6 +33,8 @@ class CodedAnswers:
         if CODES_COLUMN not in self.frame.columns:
             raise InputError(located(self.source, f"no '{CODES_COLUMN}' column; this is not a "
                                      "coded table: run 'qualcode code' on it first"))
+        if self.frame.empty:
+            raise InputError(located(self.source, "the table has no answers; nothing to count"))
 
     @classmethod
     def from_table(cls, table, frame=None, source="<table>"):

@@ -121,7 +121,7 @@ def displayed_counts(counts, min_group=None):
     """The counts as written for people: suppressed numbers as "<N", shares as fractions."""
     min_group = min_group or counts.attrs.get("min_group", 5)
     shown = counts.copy()
-    suppressed = shown["base"].isna() if "base" in shown else pd.Series(False, index=shown.index)
+    suppressed = shown["base"].isna()
     for column in ("respondents", "base"):
         shown[column] = shown[column].astype(object).where(~suppressed, f"<{min_group}")
     shown["share"] = shown["share"].astype(object).where(~suppressed & shown["share"].notna(), "")

@@ -157,5 +157,5 @@ def _method(coded, codebook, settings, min_group, by, words):
         ("qualcode", __version__),
     ]
     if by:
-        facts.append((words["group"], f"{by}; min-group {min_group}"))
+        facts.append((words["group"], words["groups_fact"].format(by=by, min=min_group)))
     return facts

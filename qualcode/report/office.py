@@ -5,7 +5,7 @@ import pandas as pd
 
 from qualcode.io import atomic_path
 from qualcode.report.counts import displayed_counts
-from qualcode.report.markdown import group_notes, group_summary, has_groups, section_note
+from qualcode.report.markdown_render import group_notes, group_summary, has_groups, section_note
 from qualcode.report.text import labelled_cooccurrence, quote_line, theme_table
 
 XLSX_MAX_WIDTH = 80

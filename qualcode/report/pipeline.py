@@ -6,8 +6,8 @@ from qualcode.report.anonymise import anonymise_frame
 from qualcode.report.coded import EVIDENCE_COLUMN, CodedAnswers, require_column
 from qualcode.report.counts import displayed_counts
 from qualcode.report.document import build_report
-from qualcode.report.html import render_html
-from qualcode.report.markdown import render_markdown
+from qualcode.report.html_render import render_html
+from qualcode.report.markdown_render import render_markdown
 from qualcode.report.office import write_docx, write_xlsx
 
 REPORT_FILES = ("coded.csv", "coded.csv.meta.json", "counts.csv", "quotes.csv",
@@ -28,11 +28,11 @@ def make_report(answers, codebook_path, directory, by=None, min_group=5, per_cod
 
     directory = Path(directory)
     inputs = (answers, codebook_path)
-    _check_folder(directory, inputs)
     codebook = load_codebook(codebook_path)
     table = read_answers(answers, **(reading or {}))
     if by is not None:
         require_column(table.frame, by, table.attribute_columns, answers)
+    _check_folder(directory, inputs)
     settings = {"mode": "accurate", "embedder": "default", "threshold": None, "seed": 0, **(coding or {})}
     explain(f"coding {len(table.frame)} answers from {answers} ({settings['mode']} mode)")
     coded = CodedAnswers.from_table(table, code_table(table, codebook, **settings), str(answers))

@@ -30,3 +30,15 @@ def labelled_cooccurrence(report):
     matrix.columns = [str(n) for n in range(1, len(ids) + 1)]
     matrix.index.name = report.words["theme"]
     return matrix.reset_index()
+
+
+def quotes_text(quotes):
+    """Quotes for the terminal: per code its label, then each quote with who said it."""
+    lines = []
+    for (code, label), rows in quotes.groupby(["code", "label"], sort=False):
+        lines.append(f"{label} ({code})" if label != code else code)
+        for row in rows.itertuples():
+            where = f", {row.question}" if "question" in quotes.columns else ""
+            lines.append(f"  ”{row.quote}”\n    {row.respondent}, {row.id}, score {row.score:.2f}{where}")
+        lines.append("")
+    return "\n".join(lines)

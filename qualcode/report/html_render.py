@@ -2,7 +2,7 @@
 import base64
 from html import escape
 
-from qualcode.report.markdown import group_notes, group_summary, has_groups, section_note
+from qualcode.report.markdown_render import group_notes, group_summary, has_groups, section_note
 from qualcode.report.text import labelled_cooccurrence, theme_table
 
 STYLE = """
