@@ -69,6 +69,11 @@ def test_theme_stated_as_not_a_problem_is_negated(text, code_id):
     assert found and all(negated for _, _, negated in found)
 
 
+def test_negation_covers_the_code_in_its_whole_sentence():
+    found = matched_keywords("Ekonomin är faktiskt inte problemet, vi har en god budget.", "resources")
+    assert [(surface, negated) for _, surface, negated in found] == [("Ekonomin", True), ("budget", True)]
+
+
 def test_negation_stays_in_its_clause():
     found = matched_keywords("Ekonomin är inte problemet, utan att kompetensen saknas.", "competence")
     assert found == [("kompetens", "kompetensen", False)]

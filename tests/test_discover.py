@@ -8,7 +8,7 @@ from qualcode.cli import cli
 from qualcode.coding.analysed import analyse_answers
 from qualcode.discover import AutoKMeans, ThemeDiscoverer
 from qualcode.discover.cluster import assign_outliers
-from qualcode.discover.represent import class_tfidf, representative, short_name
+from qualcode.discover.represent import class_tfidf, distinct_terms, representative, short_name
 from qualcode.discover.suggest import unique_id
 from qualcode.discover.units import FILLER, split_units
 
@@ -160,3 +160,10 @@ def test_command_errors_are_one_line(answers_file, tmp_path, arguments, message)
     result = CliRunner().invoke(cli, ["discover", str(answers_file), *arguments, "-o", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_terms_list_leaves_out_parts_of_listed_words():
+    display = {"verkstad": "verkstad", "verk": "verk", "stad": "stad", "dack": "däck", "bil": "bil",
+               "bil dack": "bil däck", "bilverkstad": "bilverkstad"}
+    ranked = [(term, 1.0, 2) for term in ("bil", "verkstad", "verk", "stad", "bil dack", "dack", "bilverkstad")]
+    assert distinct_terms(ranked, display, 4) == ("bil", "verkstad", "bil däck", "bilverkstad")

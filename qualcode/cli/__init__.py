@@ -20,6 +20,8 @@ COMMANDS = {
               "Intercoder agreement of two coders: % agreement, kappa, alpha per code."),
     "queue": ("qualcode.cli.learn", "queue_command",
               "List the answers to code next: the most uncertain, mutually different ones."),
+    "train": ("qualcode.cli.learn", "train_command",
+              "Learn from analyst-coded answers on top of a codebook; use with `code --model`."),
     "codebook": ("qualcode.cli.codebook", "codebook_group",
                  "Validate, show, diff, create, export and import codebooks (.yaml, .qdc)."),
     "export-qdpx": ("qualcode.cli.qdpx", "export_qdpx_command",

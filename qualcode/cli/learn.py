@@ -4,8 +4,10 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli.options import verbosity_options
+from qualcode.cli.options import answer_options, verbosity_options
 from qualcode.progress import say
+
+FEW_POSITIVES = 3  # below this many coded examples a code is said to stay close to the codebook
 
 ID_OPTION = click.option("--id-column", default=None,
                          help="Column that identifies the answers (default: from the coded table's "
@@ -88,3 +90,38 @@ def queue_command(coded, count, diversity, embedder, id_column, output):
     else:
         write_table(queue, output, inputs=(coded,))
         say(f"Wrote {len(queue)} answers to code next -> {output}")
+
+
+@click.command("train")
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("--gold", "gold_path", required=True, type=click.Path(path_type=Path),
+              help="The analyst's codes for some of the answers: columns id and codes (ids separated "
+                   "by ';'), or a coded table corrected in Excel.")
+@click.option("--codebook", "codebook_path", required=True, type=click.Path(path_type=Path),
+              help="Codebook YAML file; the model only works with this exact codebook.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="Model file to write (.npz); use it with `qualcode code --model`.")
+@click.option("--embedder", default="default", show_default=True,
+              help="'default' (offline multilingual E5) or 'sentence-transformers:PATH'.")
+@click.option("--mode", type=click.Choice(["accurate", "fast"]), default="accurate", show_default=True,
+              help="Mode of the zero-shot coder underneath.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same model).")
+@answer_options
+@verbosity_options
+def train_command(answers, gold_path, codebook_path, output, embedder, mode, seed, reading):
+    """Learn from analyst-coded answers on top of the codebook; all ANSWERS (coded or not) are
+    the corpus, the answers in GOLD the examples."""
+    from qualcode.codebook import load_codebook
+    from qualcode.io import check_output_path, read_answers
+    from qualcode.learn import read_coding, train_from_gold
+
+    inputs = (answers, gold_path, codebook_path)
+    check_output_path(output, inputs=inputs, suffixes=(".npz",))
+    codebook = load_codebook(codebook_path)
+    table = read_answers(answers, **reading)
+    gold = read_coding(gold_path, table.id_column)
+    model = train_from_gold(table, gold, codebook, embedder=embedder, mode=mode, seed=seed)
+    model.save(output, inputs=inputs)
+    few = [code.id for code, count in zip(model.codes_, model.positives_) if count < FEW_POSITIVES]
+    note = f"; few examples ({', '.join(few)}): these stay close to the codebook" if few else ""
+    say(f"Trained on {model.labelled_} coded answers of {len(table)}{note} -> {output}")

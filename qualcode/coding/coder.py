@@ -17,6 +17,7 @@ from qualcode.coding.lexical import LexicalMatcher
 from qualcode.coding.selftrain import SelfTrainer
 from qualcode.coding.semantic import SemanticMatcher
 from qualcode.errors import InputError
+from qualcode.io import is_substantive
 
 MODES = ("accurate", "fast")
 DEFAULT_THRESHOLD = 0.5
@@ -113,7 +114,8 @@ class Coder:
         semantic = self._semantic_scores(features)
         self_trained = self._self_trained_scores(texts, features)
         probability = self._fuse(features, semantic, self_trained)
-        decisions = probability >= self._thresholds()
+        # An answer with no content ("vet ej", "-", "svårt att säga") carries no code.
+        decisions = (probability >= self._thresholds()) & np.array([[is_substantive(t)] for t in texts])
         ids = [code.id for code in self.codes_]
         codes = [[ids[j] for j in np.flatnonzero(row)] for row in decisions]
         evidence = [self._evidence(i, features, semantic, self_trained, probability, decisions[i])

@@ -5,7 +5,7 @@ only the few patterns that could start there (the codebook may hold hundreds of 
 the corpus a million answers); the pattern itself then checks the match exactly.
 """
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qualcode.coding.keywords import compile_keyword
 from qualcode.coding.negation import not_a_problem_clauses
@@ -89,4 +89,12 @@ class LexicalMatcher:
             start, end = answer.words[first].start, answer.words[last].end
             negated = any(low <= first < high for low, high in negated_clauses)
             found[code_id].append(Match(pattern.source, answer.text[start:end], start, end, sentence, negated))
-        return {code_id: sorted(matches, key=lambda m: m.start) for code_id, matches in found.items()}
+        return {code_id: _spread_negation(sorted(matches, key=lambda m: m.start))
+                for code_id, matches in found.items()}
+
+
+def _spread_negation(matches):
+    """A code stated as "not a problem" in a sentence is negated in the whole sentence:
+    "Ekonomin är inte problemet, vi har fått statsbidrag" says nothing against the economy."""
+    negated_sentences = {m.sentence for m in matches if m.negated}
+    return [replace(m, negated=True) if m.sentence in negated_sentences else m for m in matches]

@@ -8,7 +8,7 @@ from sklearn.decomposition import PCA
 
 from qualcode.coding.analysed import analyse_answers
 from qualcode.discover.cluster import AutoKMeans, assign_outliers, centroids, distances
-from qualcode.discover.represent import class_tfidf, representative, short_name
+from qualcode.discover.represent import class_tfidf, distinct_terms, representative, short_name
 from qualcode.discover.units import specificity, split_units
 
 # E5 is asymmetric; its authors use the "query" side for symmetric tasks such as clustering.
@@ -119,7 +119,7 @@ class ThemeDiscoverer(BaseEstimator):
             themes.append(Theme(
                 id=cluster,
                 name=short_name(terms, self.terms_) or f"tema {cluster + 1}",
-                terms=tuple(self.terms_[term] for term, _, _ in terms[:self.n_terms]),
+                terms=distinct_terms(terms, self.terms_, self.n_terms),
                 size=len(members),
                 answers=len({self.units_[i].answer for i in members}),
                 members=tuple(int(i) for i in members),

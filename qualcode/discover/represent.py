@@ -56,6 +56,21 @@ def short_name(ranked, display, words=NAME_WORDS):
     return ", ".join(chosen)
 
 
+def distinct_terms(ranked, display, n):
+    """The display forms of the top ``n`` terms, leaving out a term whose every word is part
+    of a term already listed ("verk" and "stad" after "verkstad", "dålig service" after both)."""
+    listed, words = [], set()
+    for term, _, _ in ranked:
+        parts = term.split(" ")
+        if all(any(part in word for word in words) for part in parts):
+            continue
+        listed.append(display[term])
+        words.update(parts)
+        if len(listed) == n:
+            break
+    return tuple(listed)
+
+
 def _overlaps(part, used):
     """True when ``part`` is a compound part of a chosen word or the other way round."""
     return any(part in word or word in part for word in used)

@@ -46,19 +46,21 @@ def discover(table, codebook=None, uncoded_only=False, unit="answer", clusters="
     if uncoded_only and codes is None:
         raise InputError(located(source, "--uncoded-only needs the answers' codes; give --codebook "
                                          "or a table coded by 'qualcode code' (with a 'codes' column)"))
-    keep = table.substantive.to_numpy() & ([not c for c in codes] if uncoded_only else True)
+    substantive = table.substantive.to_numpy()
+    keep = substantive & ([not c for c in codes] if uncoded_only else True)
     rows = [i for i in range(len(table)) if keep[i]]
     if len(rows) < 2:
         raise InputError(located(source, f"only {len(rows)} answers to cluster; discovery needs at least 2 "
                                          "answers with content" + (" and no code" if uncoded_only else "")))
-    texts = [table.texts[i] for i in rows]
+    all_texts = table.texts
+    texts = [all_texts[i] for i in rows]
     model = ThemeDiscoverer(embedder=embedder, n_clusters=clusters, unit=unit, random_state=seed).fit(texts)
     selected = [codes[i] for i in rows] if codes is not None else [()] * len(rows)
     relations = relate(model.themes_, model.units_, selected)
     missing = {}
     if codebook is not None and codes is not None:
-        everything = [i for i in range(len(table)) if table.substantive.iloc[i]]
-        answers = model.answers_ if everything == rows else analyse_answers([table.texts[i] for i in everything])
+        everything = [i for i in range(len(table)) if substantive[i]]
+        answers = model.answers_ if everything == rows else analyse_answers([all_texts[i] for i in everything])
         missing = missing_keywords(codebook, answers, [codes[i] for i in everything], model.terms_)
     unit_texts = [u.text for u in model.units_]
     draft, candidate_ids = suggested_codebook(model.themes_, relations, unit_texts, codebook, missing)

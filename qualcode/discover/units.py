@@ -20,7 +20,7 @@ manga vissa hela helt hel del dock annars samt aven sen innan sedan fortfarande 
 ocksa bara just kanske nog tyvarr iallafall iaf liksom vilja ge ta se fa gora ha vara bli
 kunna skola komma ga finnas behova maste bor lata gang ganger ar manad vecka timme dag
 nagonting via ihop kring istallet massa sitta sta hos direkt riktig egen varje redan
-tidigare inom utan mellan enda enkel verkligen bora
+tidigare inom utan mellan enda enkel verkligen bora valdig jatte otrolig
 """.split())
 
 MIN_TERM_LENGTH = 3

@@ -10,7 +10,8 @@ NON_ANSWERS = frozenset({
     "ingenting", "inget att tillägga", "inget mer", "inget mer att tillägga", "inget särskilt",
     "inget speciellt", "ingen kommentar", "inga kommentarer", "ingen åsikt", "har ingen åsikt",
     "ingen uppfattning", "vet ej", "vet inte", "vet ej/ingen åsikt", "kan ej svara",
-    "kan inte svara", "ej aktuellt", "inte aktuellt", "ej relevant", "inget svar", "n/a", "na",
+    "kan inte svara", "svårt att säga", "svårt att svara", "kan inte säga", "ingen aning",
+    "vet inte riktigt", "ej aktuellt", "inte aktuellt", "ej relevant", "inget svar", "n/a", "na",
     "none", "no", "nothing", "-", "--", "?",
 })
 EDGE_NOISE = re.compile(r"^[\W_]+|[\W_]+$")

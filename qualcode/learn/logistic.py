@@ -5,6 +5,7 @@ Minimises ``sum_i s_i * logloss(y_i, x_i . w + b) + 1/2 * sum_k penalty_k * (w_k
 With ``prior = 0`` and ``penalty = 1 / C`` it is scikit-learn's L2 ``LogisticRegression(C)``.
 """
 import numpy as np
+from scipy import sparse
 from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 
@@ -25,10 +26,10 @@ class PriorLogisticRegression:
         self.penalty = penalty
 
     def fit(self, X, y, sample_weight=None):
-        """Fit on ``X`` (n, d) and 0/1 labels ``y``; learned ``coef_`` (d,) and ``intercept_``."""
-        X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+        """Fit on ``X`` (n, d; dense or sparse) and 0/1 labels ``y``; learned ``coef_`` (d,) and ``intercept_``."""
+        X, y = _matrix(X), np.asarray(y, dtype=float)
         prior, penalty = np.broadcast_to(self.prior, X.shape[1]), np.broadcast_to(self.penalty, X.shape[1])
-        if X.ndim != 2 or len(y) != len(X) or not set(np.unique(y)) <= {0.0, 1.0}:
+        if X.ndim != 2 or len(y) != X.shape[0] or not set(np.unique(y)) <= {0.0, 1.0}:
             raise ValueError("X must be (n, d) and y n labels that are 0 or 1")
         weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
         sign = 2 * y - 1
@@ -48,8 +49,12 @@ class PriorLogisticRegression:
 
     def decision_function(self, X):
         """The log-odds ``X . coef_ + intercept_``."""
-        return np.asarray(X, dtype=float) @ self.coef_ + self.intercept_
+        return _matrix(X) @ self.coef_ + self.intercept_
 
     def predict_proba(self, X):
         """The probability of the positive class, shape (n,)."""
         return expit(self.decision_function(X))
+
+
+def _matrix(X):
+    return X.tocsr().astype(float) if sparse.issparse(X) else np.asarray(X, dtype=float)

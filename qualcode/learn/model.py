@@ -2,31 +2,51 @@
 
 For each code, a logistic regression reads the zero-shot :class:`~qualcode.coding.Coder`'s
 view of an answer (its score for the code as log-odds around the code's threshold, keyword
-hits, semantic similarity, self-trained score, negated-only hits) and the answer's embedding.
-The weights are shrunk towards the zero-shot coder (:class:`PriorLogisticRegression`): with a
-handful of labels the model stays close to the codebook, with hundreds the labels decide.
-Each code's decision threshold is the one that maximised F1 in cross-validation on the labels.
+hits, semantic similarity, self-trained score, negated-only hits), the answer's embedding and
+its lemmas and compound parts (TF-IDF over the labelled answers' vocabulary). The weights are
+shrunk towards the zero-shot coder (:class:`PriorLogisticRegression`): with a handful of
+labels the model stays close to the codebook, with hundreds the labels decide. Classes are
+weighted as balanced and a code applies at probability 0.5 (on the development set, choosing
+thresholds by inner cross-validation did not do better).
 
-The model file is an ``.npz`` without pickles: the weights as arrays and the settings as JSON,
-with the codebook's content hash; loading it with another codebook is refused.
+The model file is an ``.npz`` without pickles: the weights and the vocabulary as arrays, the
+settings as JSON, with the codebook's content hash; loading it with another codebook is refused.
 """
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import StratifiedKFold
+from scipy import sparse
 from sklearn.utils.class_weight import compute_sample_weight
 
 from qualcode import __version__
 from qualcode.errors import InputError, located
 from qualcode.learn.logistic import PriorLogisticRegression
+from qualcode.learn.tables import Coding, check_codes, paired
 
 FORMAT = "qualcode-trained-model/1"
 CODER_FEATURES = ("zero_shot", "lexical", "semantic", "self_trained", "negated_only")
-THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
-MIN_TUNING_POSITIVES = 4  # fewer labelled positives than this: threshold 0.5, not tuned
+THRESHOLD = 0.5
 EPSILON = 1e-4
+
+
+@dataclass
+class Features:
+    """What the model reads of a set of answers.
+
+    ``coder``: (answers, codes, 5) the zero-shot coder's features per code; ``embedding``:
+    (answers, dim) the answers' vectors; ``terms``: per answer, its lemmas and compound parts.
+    """
+
+    coder: np.ndarray
+    embedding: np.ndarray
+    terms: list
+
+    def rows(self, index):
+        """The features of the answers at positions ``index``."""
+        return Features(self.coder[index], self.embedding[index], [self.terms[i] for i in index])
 
 
 class TrainedModel:
@@ -41,23 +61,23 @@ class TrainedModel:
     mode, seed
         Settings of the zero-shot coder underneath.
     C : float
-        Inverse strength of the penalty on the embedding weights (scikit-learn's ``C``).
+        Inverse strength of the L2 penalty on the embedding and term weights.
     prior_strength : float
         How firmly the weights on the zero-shot coder's features are held to the coder's own
-        fusion (larger: more labels needed to overrule the codebook).
-    folds : int
-        Cross-validation folds for choosing each code's threshold.
+        fusion (larger: more labels are needed to overrule the codebook).
+    term_weight : float
+        Scale of the TF-IDF block against the unit-length embedding.
     """
 
     def __init__(self, codebook, embedder="default", mode="accurate", seed=0, C=10.0,
-                 prior_strength=1.0, folds=5):
+                 prior_strength=1.0, term_weight=1.0):
         self.codebook = codebook
         self.embedder = embedder
         self.mode = mode
         self.seed = seed
         self.C = C
         self.prior_strength = prior_strength
-        self.folds = folds
+        self.term_weight = term_weight
 
     @property
     def codes_(self):
@@ -71,62 +91,72 @@ class TrainedModel:
         ``corpus`` (default: ``texts``) is every answer of the survey, coded or not; the
         zero-shot coder underneath learns its vocabulary and self-training from it.
         """
-        labels = self._labels(texts, code_sets)
+        labels = self.labels(code_sets)
+        if len(labels) != len(texts) or not len(texts):
+            raise ValueError("give one list of codes per text, for at least one text")
         return self.fit_features(self.transform(texts, corpus), labels)
 
-    def fit_features(self, features, labels):
-        """Learn from features already computed by :meth:`transform` and a 0/1 label matrix."""
-        n_codes = len(self.codes_)
-        self.coef_ = np.zeros((n_codes, features.shape[2]))
-        self.intercept_ = np.zeros(n_codes)
-        self.thresholds_ = np.full(n_codes, 0.5)
-        self.positives_ = np.asarray(labels).sum(axis=0)
-        for j in range(n_codes):
-            self.coef_[j], self.intercept_[j], self.thresholds_[j] = self._fit_code(features[:, j], labels[:, j])
-        self.labelled_ = len(labels)
-        return self
-
-    def _labels(self, texts, code_sets):
-        """The 0/1 matrix (texts, codes) of ``code_sets``; ValueError for an unknown code."""
-        if len(texts) != len(code_sets) or not len(texts):
-            raise ValueError("give one list of codes per text, for at least one text")
+    def labels(self, code_sets):
+        """The 0/1 matrix (answers, codes) of ``code_sets``; ValueError for an unknown code."""
         ids = [code.id for code in self.codes_]
         unknown = sorted({c for codes in code_sets for c in codes} - set(ids))
         if unknown:
             raise ValueError(f"unknown codes {unknown}; the codebook's active codes are {ids}")
-        return np.array([[code in codes for code in ids] for codes in code_sets], dtype=int)
+        return np.array([[code in codes for code in ids] for codes in code_sets], dtype=int).reshape(-1, len(ids))
 
-    def _prior(self, n_features):
-        prior = np.zeros(n_features)
+    def fit_features(self, features, labels):
+        """Learn from :meth:`transform`'s features and a 0/1 label matrix (answers, codes)."""
+        labels = np.asarray(labels)
+        self.vocabulary_ = np.array(sorted({term for terms in features.terms for term in terms}), dtype=str)
+        self.idf_ = self._inverse_document_frequency(features.terms)
+        shared = self._shared(features)
+        n_codes, width = len(self.codes_), len(CODER_FEATURES) + shared.shape[1]
+        self.coef_ = np.zeros((n_codes, width))
+        self.intercept_ = np.zeros(n_codes)
+        for j in range(n_codes):
+            self.coef_[j], self.intercept_[j] = self._fit_code(features.coder[:, j], shared, labels[:, j])
+        self.positives_ = labels.sum(axis=0)
+        self.labelled_ = len(labels)
+        return self
+
+    def _fit_code(self, coder, shared, y):
+        """Weights and intercept of one code (the zero-shot coder alone unless both classes occur)."""
+        prior = np.zeros(len(CODER_FEATURES) + shared.shape[1])
         prior[0] = 1.0  # the zero-shot log-odds, taken as they are
-        penalty = np.full(n_features, 1.0 / self.C)
-        penalty[:len(CODER_FEATURES)] = self.prior_strength
-        return prior, penalty
-
-    def _fit_code(self, X, y):
-        """Weights, intercept and threshold of one code (the zero-shot coder alone without both classes)."""
-        prior, penalty = self._prior(X.shape[1])
         if y.min() == y.max():
-            return prior, 0.0, 0.5
-        model = self._regression(X, y, prior, penalty)
-        return model.coef_, model.intercept_, self._threshold(X, y, prior, penalty)
+            return prior, 0.0
+        penalty = np.full(len(prior), 1.0 / self.C)
+        penalty[:len(CODER_FEATURES)] = self.prior_strength
+        X = sparse.hstack([sparse.csr_matrix(coder), shared]).tocsr()
+        model = PriorLogisticRegression(prior, penalty).fit(X, y, compute_sample_weight("balanced", y))
+        return model.coef_, model.intercept_
 
-    @staticmethod
-    def _regression(X, y, prior, penalty):
-        return PriorLogisticRegression(prior, penalty).fit(X, y, compute_sample_weight("balanced", y))
+    # -- terms ----------------------------------------------------------------------------
+    def _index(self):
+        return {term: k for k, term in enumerate(self.vocabulary_)}
 
-    def _threshold(self, X, y, prior, penalty):
-        """The threshold with the best F1 on out-of-fold probabilities (0.5 with few positives)."""
-        folds = min(self.folds, int(y.sum()), int(len(y) - y.sum()))
-        if y.sum() < MIN_TUNING_POSITIVES or folds < 2:
-            return 0.5
-        probability = np.zeros(len(y))
-        for train, test in StratifiedKFold(folds, shuffle=True, random_state=self.seed).split(X, y):
-            if y[train].min() == y[train].max():
-                return 0.5
-            probability[test] = self._regression(X[train], y[train], prior, penalty).predict_proba(X[test])
-        f1 = [_f1(y, probability >= t) for t in THRESHOLDS]
-        return float(THRESHOLDS[int(np.argmax(f1))])
+    def _inverse_document_frequency(self, terms_per_answer):
+        """Smoothed inverse document frequency of each vocabulary term over the labelled answers."""
+        index = self._index()
+        counts = np.zeros(len(self.vocabulary_))
+        for terms in terms_per_answer:
+            counts[[index[t] for t in set(terms)]] += 1
+        return np.log((1 + len(terms_per_answer)) / (1 + counts)) + 1
+
+    def _shared(self, features):
+        """Embedding and weighted TF-IDF (sublinear tf, rows of unit length), side by side."""
+        index = self._index()
+        rows, columns, values = [], [], []
+        for i, terms in enumerate(features.terms):
+            known = pd.Series([index[t] for t in terms if t in index], dtype=int).value_counts()
+            rows += [i] * len(known)
+            columns += known.index.tolist()
+            values += (1 + np.log(known.to_numpy(dtype=float))).tolist()
+        tfidf = sparse.csr_matrix((values, (rows, columns)), shape=(len(features.terms), len(self.vocabulary_)))
+        tfidf = tfidf.multiply(self.idf_).tocsr()
+        norms = np.sqrt(np.asarray(tfidf.multiply(tfidf).sum(axis=1))).ravel()
+        tfidf = sparse.diags(self.term_weight / np.where(norms > 0, norms, 1)) @ tfidf
+        return sparse.hstack([sparse.csr_matrix(features.embedding), tfidf]).tocsr()
 
     # -- coding ---------------------------------------------------------------------------
     def predict_proba(self, texts, corpus=None):
@@ -135,43 +165,41 @@ class TrainedModel:
         return pd.DataFrame(probability, columns=[code.id for code in self.codes_])
 
     def predict_proba_features(self, features):
-        """Probabilities (texts, codes) from features computed by :meth:`transform`."""
+        """Probabilities (answers, codes) from :meth:`transform`'s features."""
         if not hasattr(self, "coef_"):
             raise RuntimeError("call fit(texts, code_sets) or TrainedModel.load(path, codebook) first")
-        logits = np.einsum("ncf,cf->nc", features, self.coef_) + self.intercept_
+        width = len(CODER_FEATURES)
+        logits = (np.einsum("ncf,cf->nc", features.coder, self.coef_[:, :width])
+                  + self._shared(features) @ self.coef_[:, width:].T + self.intercept_)
         return 1.0 / (1.0 + np.exp(-logits))
 
     def code(self, texts):
-        """Code ``texts``: a :class:`~qualcode.coding.CodingResult` like the zero-shot coder's.
+        """Code ``texts`` (the zero-shot coder underneath learns from them, as when coding
+        without a model): a :class:`~qualcode.coding.CodingResult` like the zero-shot coder's.
 
-        Scores are the probabilities rescaled piecewise so that each code's threshold maps to
-        0.5: a code applies exactly when its score is at least 0.5, as in a zero-shot table.
+        A code applies when the model's probability reaches 0.5; the scores are those
+        probabilities, and each applied code's evidence is the zero-shot coder's (where it
+        applied the code too) plus the model's probability and the zero-shot score.
         """
         from qualcode.coding import CodingResult
 
-        texts = [str(text) for text in texts]
-        features, zero_shot = self._transform(texts, None)
+        features, zero_shot = self._transform([str(text) for text in texts], None)
         probability = self.predict_proba_features(features)
-        t = self.thresholds_
-        scores = np.where(probability >= t, 0.5 + 0.5 * (probability - t) / (1 - t), 0.5 * probability / t)
         ids = [code.id for code in self.codes_]
-        decided = scores >= 0.5
+        decided = probability >= THRESHOLD
         codes = [[ids[j] for j in np.flatnonzero(row)] for row in decided]
         evidence = [{ids[j]: {**zero_shot.evidence[i].get(ids[j], {}),
-                              "score": round(float(scores[i, j]), 4),
+                              "score": round(float(probability[i, j]), 4),
                               "model": {"probability": round(float(probability[i, j]), 4),
-                                        "threshold": float(t[j]),
                                         "zero_shot": round(float(zero_shot.scores.iloc[i, j]), 4)}}
-                     for j in np.flatnonzero(decided[i])} for i in range(len(texts))]
-        return CodingResult(codes, pd.DataFrame(np.round(scores, 4), columns=ids), evidence,
-                            {"probability": probability, "zero_shot": zero_shot.scores.to_numpy()})
+                     for j in np.flatnonzero(decided[i])} for i in range(len(decided))]
+        return CodingResult(codes, pd.DataFrame(np.round(probability, 4), columns=ids), evidence,
+                            {"zero_shot": zero_shot.scores.to_numpy()})
 
     # -- features -------------------------------------------------------------------------
     def transform(self, texts, corpus=None):
-        """Features, shape (texts, codes, features): the zero-shot coder's view, then the embedding.
-
-        The zero-shot coder is fitted on ``corpus`` (default: ``texts``) and codes ``texts``.
-        """
+        """The :class:`Features` of ``texts``; the zero-shot coder is fitted on ``corpus``
+        (default: ``texts``) and codes ``texts``."""
         return self._transform([str(text) for text in texts], corpus)[0]
 
     def _transform(self, texts, corpus):
@@ -179,39 +207,39 @@ class TrainedModel:
         from qualcode.coding import Coder
 
         coder = Coder(self.codebook, embedder=self.embedder, mode=self.mode, seed=self.seed)
-        fitted_on = list(dict.fromkeys(list(corpus) + texts)) if corpus is not None else texts
+        fitted_on = list(dict.fromkeys([str(text) for text in corpus] + texts)) if corpus is not None else texts
         result = coder.fit(fitted_on).code(texts)
         scores = result.scores.to_numpy()
         thresholds = np.array([code.threshold if code.threshold is not None else 0.5 for code in self.codes_])
         coder_part = np.stack([
             _logit(scores) - _logit(thresholds),
             result.components["lexical"],
-            _component(result, "semantic", scores.shape),
+            np.zeros(scores.shape) if result.components.get("semantic") is None else result.components["semantic"],
             np.nan_to_num(_logit(result.components["self_trained"]), nan=0.0),
             result.components["negated_only"].astype(float),
         ], axis=2)
-        vectors = coder._embedder().embed(texts, kind="query")
-        embedding = np.repeat(vectors[:, None, :], len(self.codes_), axis=1)
-        return np.concatenate([coder_part, embedding], axis=2), result
+        vectors = (as_embedder(self.embedder).embed(texts, kind="query") if self.mode == "accurate"
+                   else np.zeros((len(texts), 0)))
+        return Features(coder_part, vectors, _terms(texts)), result
 
     # -- the model file -------------------------------------------------------------------
-    def save(self, path):
+    def save(self, path, inputs=()):
         """Write the model to ``path`` (.npz, no pickles) atomically."""
         from qualcode.io import atomic_path, check_output_path
 
         path = Path(path)
-        check_output_path(path, suffixes=(".npz",))
+        check_output_path(path, inputs, suffixes=(".npz",))
         meta = {"format": FORMAT, "qualcode_version": __version__,
                 "codebook": {"name": self.codebook.name, "version": self.codebook.version,
                              "hash": self.codebook.content_hash},
-                "codes": [code.id for code in self.codes_], "features": list(CODER_FEATURES) + ["embedding"],
+                "codes": [code.id for code in self.codes_],
                 "settings": {"embedder": self.embedder if isinstance(self.embedder, str) else self.embedder.name,
                              "mode": self.mode, "seed": self.seed, "C": self.C,
-                             "prior_strength": self.prior_strength, "folds": self.folds},
+                             "prior_strength": self.prior_strength, "term_weight": self.term_weight},
                 "labelled": self.labelled_, "positives": self.positives_.tolist()}
         with atomic_path(path) as temporary, open(temporary, "wb") as file:
             np.savez(file, meta=np.array(json.dumps(meta)), coef=self.coef_, intercept=self.intercept_,
-                     thresholds=self.thresholds_, positives=self.positives_)
+                     vocabulary=self.vocabulary_, idf=self.idf_, positives=self.positives_)
 
     @classmethod
     def load(cls, path, codebook):
@@ -230,21 +258,29 @@ class TrainedModel:
         if trained_with["hash"] != codebook.content_hash:
             raise InputError(located(path, f"this model was trained with codebook {trained_with['name']!r} "
                                            f"version {trained_with['version']} (hash {trained_with['hash'][:12]}), "
-                                           f"not with {getattr(codebook, 'source', None) or codebook.name} "
-                                           f"(hash {codebook.content_hash[:12]}); give that codebook, or "
-                                           "train again with this one (`qualcode train`)"))
-        settings = meta["settings"]
-        model = cls(codebook, embedder=settings["embedder"], mode=settings["mode"], seed=settings["seed"],
-                    C=settings["C"], prior_strength=settings["prior_strength"], folds=settings["folds"])
+                                           f"not with {codebook.name!r} version {codebook.version} "
+                                           f"(hash {codebook.content_hash[:12]}); give the codebook it was "
+                                           "trained with, or train again (`qualcode train`)"))
+        model = cls(codebook, **meta["settings"])
         model.coef_, model.intercept_ = arrays["coef"], arrays["intercept"]
-        model.thresholds_, model.positives_ = arrays["thresholds"], arrays["positives"]
-        model.labelled_ = meta["labelled"]
+        model.vocabulary_, model.idf_ = arrays["vocabulary"], arrays["idf"]
+        model.positives_, model.labelled_ = arrays["positives"], meta["labelled"]
         return model
 
 
-def _component(result, name, shape):
-    values = result.components.get(name)
-    return np.zeros(shape) if values is None else np.asarray(values, dtype=float)
+def as_embedder(embedder):
+    """``embedder`` itself when it is an Embedder, else the one :func:`get_embedder` names."""
+    from qualcode.embed import Embedder, get_embedder
+
+    return embedder if isinstance(embedder, Embedder) else get_embedder(embedder)
+
+
+def _terms(texts):
+    """Per text, its content words' folded lemmas and their compound parts."""
+    from qualcode.language import analyse
+
+    return [[token._.folded_lemma for token in doc if not (token.is_stop or token.is_punct or token.is_space)]
+            + [part for token in doc for part in token._.parts] for doc in analyse(texts)]
 
 
 def _logit(p):
@@ -252,6 +288,16 @@ def _logit(p):
     return np.log(p / (1 - p))
 
 
-def _f1(y, decided):
-    tp = np.sum((y == 1) & decided)
-    return 2 * tp / (y.sum() + decided.sum()) if tp else 0.0
+def train_from_gold(table, gold, codebook, **settings):
+    """Fit a :class:`TrainedModel` on the answers of ``table`` (an AnswerTable) that ``gold``
+    (a :class:`~qualcode.learn.tables.Coding`) codes; the whole table is the corpus.
+
+    Raises InputError naming the gold file and row for a code the codebook does not have
+    active, and for gold answers missing from the table.
+    """
+    model = TrainedModel(codebook, **settings)
+    check_codes(gold, [code.id for code in model.codes_])
+    answers = Coding(table.source, table.frame[table.id_column].tolist(), [], [], None, table.texts, [])
+    labelled, rows = paired(gold, answers, require_all=True)
+    texts = [table.texts[k] for k in rows]
+    return model.fit(texts, [gold.code_sets[i] for i in labelled], corpus=table.texts)

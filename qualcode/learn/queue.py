@@ -13,6 +13,7 @@ import pandas as pd
 from qualcode.errors import InputError, located
 from qualcode.io import is_substantive
 from qualcode.learn.metrics import indicator
+from qualcode.learn.model import as_embedder
 from qualcode.learn.triage import certainty, decision_thresholds
 
 POOL_FACTOR = 5
@@ -37,7 +38,7 @@ def select_queue(coding, n=20, embedder="default", diversity=0.5):
     uncertainty = 1 - certainty(scores, thresholds)
     candidates = [i for i in np.argsort(-uncertainty, kind="stable") if is_substantive(coding.texts[i])]
     pool = candidates[:POOL_FACTOR * n]
-    vectors = _embedder(embedder).embed([coding.texts[i] for i in pool], kind="query")
+    vectors = as_embedder(embedder).embed([coding.texts[i] for i in pool], kind="query")
     chosen = [pool[k] for k in _diverse(uncertainty[pool], vectors, n, diversity)]
     return pd.DataFrame({
         "rank": range(1, len(chosen) + 1),
@@ -47,12 +48,6 @@ def select_queue(coding, n=20, embedder="default", diversity=0.5):
         "borderline": [_borderline(scores[i], thresholds, codes) for i in chosen],
         "uncertainty": np.round(uncertainty[chosen], 3),
     })
-
-
-def _embedder(embedder):
-    from qualcode.embed import Embedder, get_embedder
-
-    return embedder if isinstance(embedder, Embedder) else get_embedder(embedder)
 
 
 def _diverse(relevance, vectors, n, diversity):
