@@ -145,3 +145,9 @@ def test_bad_mode_and_threshold_are_input_errors():
         Coder(CODEBOOK, mode="slow")
     with pytest.raises(InputError, match="--threshold 1.5: must lie between 0 and 1"):
         Coder(CODEBOOK, threshold=1.5)
+
+
+@pytest.mark.parametrize("texts", [["Vet ej", ""], ["Ekonomin"], ["", "-", "?"]])
+def test_tiny_or_empty_corpora_code_without_error(texts):
+    result = Coder(CODEBOOK, embedder=FixedEmbedder(), mode="fast").fit(texts).code(texts)
+    assert len(result.codes) == len(texts)

@@ -2,8 +2,9 @@
 
 Each of the 10 codes of the default codebook is removed in turn; the development set is coded
 with the other 9 and themes are discovered among the answers left without a code. The removed
-code counts as found when one theme has >= 60% of its answers carrying it in gold and a name
-sharing a word (lemma or compound part) with the code's description or keywords.
+code counts as found when one theme of at least 3 answers (stricter than the issue asks: a
+theme of one answer is trivially pure) has >= 60% of its answers carrying it in gold and a
+name sharing a word (lemma or compound part) with the code's description or keywords.
 Run with ``pytest -s`` to see the table.
 """
 import pandas as pd
@@ -15,6 +16,7 @@ from qualcode.discover.run import discover
 from qualcode.io import read_answers
 
 PURITY = 0.6
+MIN_ANSWERS = 3
 REQUIRED = 6
 
 
@@ -31,14 +33,16 @@ def _without(codebook, code_id):
 
 
 def _best_theme(discovery, gold, code):
-    """(purity, size, name, label matches) of the purest theme with a matching name, else the purest."""
+    """(purity, answers, name, usable) of the purest theme that is big enough and has a matching
+    name, else of the purest theme."""
     vocabulary = _words(" ".join([code.description, *code.keywords]))
     model, best = discovery.model, (0.0, 0, "", False)
     for theme in model.themes_:
         answers = {discovery.unit_ids[i] for i in theme.members}
         purity = sum(code.id in gold[a] for a in answers) / len(answers)
-        named = bool(_words(theme.name) & vocabulary)
-        best = max(best, (purity, theme.size, theme.name, named), key=lambda row: (row[0] >= PURITY and row[3], row[0]))
+        named = bool(_words(theme.name) & vocabulary) and len(answers) >= MIN_ANSWERS
+        best = max(best, (purity, len(answers), theme.name, named),
+                   key=lambda row: (row[0] >= PURITY and row[3], row[0]))
     return best
 
 
@@ -56,6 +60,6 @@ def test_discovery_finds_removed_codes(dev_dir, default_codebook_path):
         rows.append((code.id, uncoded, discovery.model.n_clusters_, f"{purity:.0%}", size, name, named,
                      purity >= PURITY and named))
     table_text = pd.DataFrame(rows, columns=["removed", "uncoded", "themes", "purity", "size", "name",
-                                             "name matches", "found"]).to_string(index=False)
+                                             "usable", "found"]).to_string(index=False)
     print("\n" + table_text)
     assert sum(row[-1] for row in rows) >= REQUIRED, table_text

@@ -7,6 +7,8 @@ import click
 from qualcode.cli.options import answer_options, verbosity_options
 from qualcode.progress import explain, say
 
+CODED_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".parquet")
+
 
 @click.command("code")
 @click.argument("answers", type=click.Path(path_type=Path))
@@ -30,7 +32,7 @@ def code_command(answers, codebook_path, output, mode, embedder, threshold, seed
     from qualcode.coding.table import metadata_json
     from qualcode.io import check_output_path, read_answers, write_table, write_text
 
-    check_output_path(output, inputs=(answers, codebook_path))
+    check_output_path(output, (answers, codebook_path), CODED_SUFFIXES)
     codebook = load_codebook(codebook_path)
     table = read_answers(answers, **reading)
     explain(f"read {len(table.texts)} answers from {answers}; coding with {mode} mode, embedder {embedder}")

@@ -21,6 +21,7 @@ from qualcode.io import is_substantive
 
 MODES = ("accurate", "fast")
 DEFAULT_THRESHOLD = 0.5
+SMALL_CORPUS = 100
 MAX_KEYWORD_HITS = 2  # more distinct keywords than this add no further confidence
 
 
@@ -164,6 +165,8 @@ class Coder:
         if not self.self_training:
             return
         matrix = self._self_training_matrix(features, fit=True)
+        if matrix is None:
+            return
         positive = features.lexical > 0
         negative = features.lexical == 0
         rank = features.lexical.copy()
@@ -196,7 +199,11 @@ class Coder:
         if fit:
             from sklearn.feature_extraction.text import TfidfVectorizer
 
-            self.vectorizer_ = TfidfVectorizer(analyzer=_identity, min_df=2, sublinear_tf=True)
+            if not any(documents):
+                return None
+            # a word met once cannot carry a code to another answer; small corpora keep all
+            min_df = 2 if len(documents) >= SMALL_CORPUS else 1
+            self.vectorizer_ = TfidfVectorizer(analyzer=_identity, min_df=min_df, sublinear_tf=True)
             return self.vectorizer_.fit_transform(documents)
         return self.vectorizer_.transform(documents)
 

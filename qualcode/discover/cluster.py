@@ -10,6 +10,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
 MIN_CLUSTER_SIZE = 4  # auto never plans for clusters smaller than this on average
+SMALL = 1000          # up to this many points, k-means restarts 10 times instead of 3
 
 
 class AutoKMeans(ClusterMixin, BaseEstimator):
@@ -22,9 +23,12 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
     against 6-8 when the range starts at half the rule of thumb.
     k is chosen on at most ``sample_size`` points (drawn with ``random_state``) so that it
     stays fast on 10,000 answers; the chosen k-means is then fitted on all points.
+    ``n_init="auto"`` restarts k-means 10 times on up to ``SMALL`` points, 3 times on more:
+    on the small sets of uncoded answers, 10 restarts find 7-9 of 10 removed codes over
+    seeds 0-3, against 5-8 with 3.
     """
 
-    def __init__(self, k_min=2, k_max=30, sample_size=3000, n_init=3, random_state=0):
+    def __init__(self, k_min=2, k_max=30, sample_size=3000, n_init="auto", random_state=0):
         self.k_min = k_min
         self.k_max = k_max
         self.sample_size = sample_size
@@ -38,7 +42,7 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
         sample = self._sample(X)
         self.scores_ = {k: self._score(sample, k) for k in candidates} if len(candidates) > 1 else {}
         self.n_clusters_ = max(self.scores_, key=self.scores_.get) if self.scores_ else candidates[0]
-        final = KMeans(n_clusters=self.n_clusters_, n_init=self.n_init, random_state=self.random_state).fit(X)
+        final = self._kmeans(self.n_clusters_, len(X)).fit(X)
         self.labels_ = final.labels_
         self.cluster_centers_ = final.cluster_centers_
         return self
@@ -55,6 +59,10 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
         lower = min(max(self.k_min, round(guess)), upper, max(self.k_max // 2, 1))
         return list(range(lower, upper + 1))
 
+    def _kmeans(self, k, n_samples):
+        restarts = self.n_init if self.n_init != "auto" else (10 if n_samples <= SMALL else 3)
+        return KMeans(n_clusters=k, n_init=restarts, random_state=self.random_state)
+
     def _sample(self, X):
         if len(X) <= self.sample_size:
             return X
@@ -63,7 +71,7 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
 
     def _score(self, X, k):
         """Cosine silhouette of k-means with ``k`` clusters on ``X`` (-1 when it makes one cluster)."""
-        labels = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.random_state).fit_predict(X)
+        labels = self._kmeans(k, len(X)).fit_predict(X)
         return float(silhouette_score(X, labels, metric="cosine")) if len(set(labels)) > 1 else -1.0
 
 

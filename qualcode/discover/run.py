@@ -10,6 +10,7 @@ from qualcode.discover.discoverer import ThemeDiscoverer
 from qualcode.discover.relate import missing_keywords, relate
 from qualcode.discover.render import map_png, suggestions_markdown, themes_html, themes_markdown
 from qualcode.discover.suggest import suggested_codebook
+from qualcode.discover.units import display_forms
 from qualcode.errors import InputError, located
 
 OUTPUT_FILES = ("clusters.csv", "themes.md", "themes.html", "map.png", "suggested_codebook.yaml",
@@ -46,22 +47,19 @@ def discover(table, codebook=None, uncoded_only=False, unit="answer", clusters="
     if uncoded_only and codes is None:
         raise InputError(located(source, "--uncoded-only needs the answers' codes; give --codebook "
                                          "or a table coded by 'qualcode code' (with a 'codes' column)"))
-    substantive = table.substantive.to_numpy()
-    keep = substantive & ([not c for c in codes] if uncoded_only else True)
-    rows = [i for i in range(len(table)) if keep[i]]
+    substantive = [i for i, keep in enumerate(table.substantive) if keep]
+    rows = [i for i in substantive if not (uncoded_only and codes[i])]
     if len(rows) < 2:
         raise InputError(located(source, f"only {len(rows)} answers to cluster; discovery needs at least 2 "
                                          "answers with content" + (" and no code" if uncoded_only else "")))
-    all_texts = table.texts
-    texts = [all_texts[i] for i in rows]
-    model = ThemeDiscoverer(embedder=embedder, n_clusters=clusters, unit=unit, random_state=seed).fit(texts)
-    selected = [codes[i] for i in rows] if codes is not None else [()] * len(rows)
-    relations = relate(model.themes_, model.units_, selected)
+    texts = table.texts
+    model = ThemeDiscoverer(embedder=embedder, n_clusters=clusters, unit=unit, random_state=seed)
+    model.fit([texts[i] for i in rows])
+    relations = relate(model.themes_, model.units_, [codes[i] for i in rows] if codes is not None else [()] * len(rows))
     missing = {}
     if codebook is not None and codes is not None:
-        everything = [i for i in range(len(table)) if substantive[i]]
-        answers = model.answers_ if everything == rows else analyse_answers([all_texts[i] for i in everything])
-        missing = missing_keywords(codebook, answers, [codes[i] for i in everything], model.terms_)
+        answers = model.answers_ if substantive == rows else analyse_answers([texts[i] for i in substantive])
+        missing = missing_keywords(codebook, answers, [codes[i] for i in substantive], display_forms(answers))
     unit_texts = [u.text for u in model.units_]
     draft, candidate_ids = suggested_codebook(model.themes_, relations, unit_texts, codebook, missing)
     ids = table.frame[table.id_column].tolist()
@@ -91,8 +89,9 @@ def _summary(table, rows, model, uncoded_only, clusters, seed, embedder):
     left_out = [f"{empty} without content"] + ([f"{len(table) - empty - len(rows)} already coded"] if uncoded_only else [])
     how = (f"k = {model.n_clusters_} chosen by silhouette" if clusters == "auto"
            else f"k = {model.n_clusters_} as asked")
-    return (f"{len(rows)} of {len(table)} answers ({len(model.units_)} {model.unit}s) in "
-            f"{model.n_clusters_} themes ({how}); left out: {', '.join(left_out)}. "
+    units = f" ({len(model.units_)} sentences)" if model.unit == "sentence" else ""
+    return (f"{len(rows)} of {len(table)} answers{units} in {model.n_clusters_} themes ({how}); "
+            f"left out: {', '.join(left_out)}. "
             f"Seed {seed}, embedder {embedder}.")
 
 

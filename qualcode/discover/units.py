@@ -46,9 +46,8 @@ def split_units(answers, unit="answer"):
     """
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {UNITS}, not {unit!r}")
-    units, forms = [], Counter()
+    units = []
     for index, answer in enumerate(answers):
-        forms.update((word.folded_lemma, word.lemma) for word in answer.words)
         if unit == "answer":
             if answer.text.strip():
                 units.append(Unit(index, 1, answer.text, terms(answer.words)))
@@ -58,7 +57,7 @@ def split_units(answers, unit="answer"):
             if text:
                 words = [word for word in answer.words if word.sentence == number]
                 units.append(Unit(index, number + 1, text, terms(words)))
-    return units, _display_forms(forms)
+    return units, display_forms(answers)
 
 
 def is_content(word):
@@ -90,8 +89,9 @@ def specificity(word):
     return float(min(1.0, max(GENERIC_FLOOR, (7.0 - zipf) / 2.5)))
 
 
-def _display_forms(forms):
-    """Map each folded key to its most frequent lemma spelling."""
+def display_forms(answers):
+    """Map each folded lemma of ``answers`` to its most frequent spelling (with diacritics)."""
+    forms = Counter((word.folded_lemma, word.lemma) for answer in answers for word in answer.words)
     best = {}
     for (key, lemma), _ in forms.most_common():
         best.setdefault(key, lemma)
