@@ -78,3 +78,23 @@ def test_bad_input_exits_2_with_one_line(answers_csv, default_codebook_path, tmp
     assert result.exit_code == 2
     assert message in result.output
     assert not output.exists()
+
+
+def test_triage_marks_uncertain_answers_for_review(answers_csv, default_codebook_path, tmp_path):
+    output = tmp_path / "coded.csv"
+    result = run("code", answers_csv, "--codebook", default_codebook_path, "-o", output,
+                 "--mode", "fast", "--triage", "0.9")
+    assert result.exit_code == 0, result.output
+    coded = pd.read_csv(output, dtype=str, keep_default_na=False)
+    assert set(coded["needs_review"]) <= {"True", "False"}
+    everything = run("code", answers_csv, "--codebook", default_codebook_path, "-o", output,
+                     "--mode", "fast", "--triage", "1")
+    assert everything.exit_code == 0
+    assert set(pd.read_csv(output, dtype=str)["needs_review"]) == {"True"}
+
+
+def test_missing_model_file_is_an_input_error(answers_csv, default_codebook_path, tmp_path):
+    result = run("code", answers_csv, "--codebook", default_codebook_path, "-o", tmp_path / "c.csv",
+                 "--model", tmp_path / "saknas.npz")
+    assert result.exit_code == 2
+    assert "saknas.npz" in result.output

@@ -96,6 +96,14 @@ def test_train_command_writes_a_model_that_codes(tmp_path, monkeypatch):
     assert list(coded.scores.columns) == ["resources", "infrastructure"]
     assert coded.evidence[0]["resources"]["model"]["probability"] >= 0.5
 
+    output = tmp_path / "coded.csv"
+    result = CliRunner().invoke(cli, ["code", str(answers), "--codebook", str(codebook), "-o", str(output),
+                                      "--model", str(model_path)])
+    assert result.exit_code == 0, result.output
+    coded_table = pd.read_csv(output, dtype=str, keep_default_na=False)
+    assert coded_table["codes"][1] == "resources" and coded_table["codes"][3] == "infrastructure"
+    assert '"model"' in coded_table["evidence"][1]
+
 
 def test_train_command_names_an_unknown_gold_code(tmp_path):
     answers, gold, codebook = tmp_path / "answers.csv", tmp_path / "gold.csv", tmp_path / "codebook.yaml"

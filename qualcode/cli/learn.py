@@ -17,7 +17,14 @@ REPORT_OUTPUT = click.option("-o", "--output", type=click.Path(path_type=Path), 
                                   "disagreements with their text) or .json.")
 
 
-def _show(report, output, inputs):
+def _report(make_report, output, inputs):
+    """Check ``-o`` first, then build the report, print it and write it when asked."""
+    from qualcode.io import check_output_path
+    from qualcode.learn.evaluate import REPORT_SUFFIXES
+
+    if output is not None:
+        check_output_path(output, inputs=inputs, suffixes=REPORT_SUFFIXES)
+    report = make_report()
     click.echo(report.to_text(), nl=False)
     if output is not None:
         report.write(output, inputs=inputs)
@@ -37,12 +44,8 @@ def evaluate_command(coded, gold_path, id_column, output):
     alpha; confused codes; disagreements; how many answers the machine may code alone."""
     from qualcode.learn import evaluate, read_coding
 
-    if output is not None:
-        from qualcode.io import check_output_path
-
-        check_output_path(output, inputs=(coded, gold_path))
-    report = evaluate(read_coding(coded, id_column), read_coding(gold_path, id_column))
-    _show(report, output, (coded, gold_path))
+    _report(lambda: evaluate(read_coding(coded, id_column), read_coding(gold_path, id_column)),
+            output, (coded, gold_path))
 
 
 @click.command("agree")
@@ -56,11 +59,7 @@ def agree_command(first, second, id_column, output):
     per code % agreement, Cohen's kappa and Krippendorff's alpha."""
     from qualcode.learn import agree, read_coding
 
-    if output is not None:
-        from qualcode.io import check_output_path
-
-        check_output_path(output, inputs=(first, second))
-    _show(agree(read_coding(first, id_column), read_coding(second, id_column)), output, (first, second))
+    _report(lambda: agree(read_coding(first, id_column), read_coding(second, id_column)), output, (first, second))
 
 
 @click.command("queue")

@@ -222,8 +222,7 @@ class Coder:
         return 1.0 / (1.0 + np.exp(-logit))
 
     def _thresholds(self):
-        default = self.threshold if self.threshold is not None else DEFAULT_THRESHOLD
-        return np.array([code.threshold if code.threshold is not None else default for code in self.codes_])
+        return code_thresholds(self.codes_, self.threshold)
 
     # -- evidence -------------------------------------------------------------------------
     def _evidence(self, i, features, semantic, self_trained, probability, decided):
@@ -270,6 +269,12 @@ class Coder:
         vectors = self._embedder().embed(sentences, kind="query")
         column = [code.id for code in self.codes_].index(code_id)
         return int(np.argmax(self.semantic_.score(vectors)[:, column]))
+
+
+def code_thresholds(codes, threshold=None):
+    """Each code's decision threshold: its own from the codebook, else ``threshold``, else 0.5."""
+    default = threshold if threshold is not None else DEFAULT_THRESHOLD
+    return np.array([code.threshold if code.threshold is not None else default for code in codes])
 
 
 def _identity(tokens):

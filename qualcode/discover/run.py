@@ -55,7 +55,8 @@ def discover(table, codebook=None, uncoded_only=False, unit="answer", clusters="
     texts = table.texts
     model = ThemeDiscoverer(embedder=embedder, n_clusters=clusters, unit=unit, random_state=seed)
     model.fit([texts[i] for i in rows])
-    relations = relate(model.themes_, model.units_, [codes[i] for i in rows] if codes is not None else [()] * len(rows))
+    selected_codes = [codes[i] for i in rows] if codes is not None else [()] * len(rows)
+    relations = relate(model.themes_, model.units_, selected_codes)
     missing = {}
     if codebook is not None and codes is not None:
         answers = model.answers_ if substantive == rows else analyse_answers([texts[i] for i in substantive])

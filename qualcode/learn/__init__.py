@@ -7,8 +7,8 @@ from qualcode.learn.logistic import PriorLogisticRegression
 from qualcode.learn.model import Features, TrainedModel, train_from_gold
 from qualcode.learn.queue import select_queue
 from qualcode.learn.tables import Coding, read_coding, split_codes
-from qualcode.learn.triage import certainty, decision_thresholds, triage_curve
+from qualcode.learn.triage import certainty, decision_thresholds, needs_review, triage_curve
 
 __all__ = ["AgreementReport", "Coding", "Features", "PriorLogisticRegression", "TrainedModel", "train_from_gold", "agree", "certainty", "code_metrics", "cohen_kappa", "compare",
            "confused_pairs", "decision_thresholds", "evaluate", "indicator", "krippendorff_alpha",
-           "macro_f1", "micro_f1", "read_coding", "select_queue", "split_codes", "triage_curve"]
+           "macro_f1", "micro_f1", "needs_review", "read_coding", "select_queue", "split_codes", "triage_curve"]

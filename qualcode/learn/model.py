@@ -13,6 +13,7 @@ The model file is an ``.npz`` without pickles: the weights and the vocabulary as
 settings as JSON, with the codebook's content hash; loading it with another codebook is refused.
 """
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,6 +108,9 @@ class TrainedModel:
     def fit_features(self, features, labels):
         """Learn from :meth:`transform`'s features and a 0/1 label matrix (answers, codes)."""
         labels = np.asarray(labels)
+        if labels.shape != (len(features.terms), len(self.codes_)) or not set(np.unique(labels)) <= {0, 1}:
+            raise ValueError(f"labels must be 0/1 of shape ({len(features.terms)}, {len(self.codes_)}), "
+                             f"one column per active code")
         self.vocabulary_ = np.array(sorted({term for terms in features.terms for term in terms}), dtype=str)
         self.idf_ = self._inverse_document_frequency(features.terms)
         shared = self._shared(features)
@@ -148,10 +152,10 @@ class TrainedModel:
         index = self._index()
         rows, columns, values = [], [], []
         for i, terms in enumerate(features.terms):
-            known = pd.Series([index[t] for t in terms if t in index], dtype=int).value_counts()
-            rows += [i] * len(known)
-            columns += known.index.tolist()
-            values += (1 + np.log(known.to_numpy(dtype=float))).tolist()
+            counts = Counter(index[t] for t in terms if t in index)
+            rows += [i] * len(counts)
+            columns += list(counts)
+            values += [1 + np.log(count) for count in counts.values()]
         tfidf = sparse.csr_matrix((values, (rows, columns)), shape=(len(features.terms), len(self.vocabulary_)))
         tfidf = tfidf.multiply(self.idf_).tocsr()
         norms = np.sqrt(np.asarray(tfidf.multiply(tfidf).sum(axis=1))).ravel()

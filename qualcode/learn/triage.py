@@ -67,3 +67,14 @@ def triage_curve(sure, reference, decided, coverages=COVERAGES):
                      "recall": tp / ref.sum() if ref.sum() else float("nan"),
                      "exact": float(np.mean(np.all(ref == dec, axis=1)))})
     return pd.DataFrame(rows, columns=["coverage", "answers", "level", "precision", "recall", "exact"])
+
+
+def needs_review(coded, codes, thresholds, level):
+    """Semi-automatic coding: True for the answers of a coded table whose least certain code
+    decision is below ``level`` (those go to a human), False for those the machine may code alone.
+
+    ``codes`` are the code ids of the ``score_<id>`` columns, ``thresholds`` their decision
+    thresholds; ``level`` in [0, 1] comes from the ``level`` column of evaluate's triage table.
+    """
+    scores = coded[[f"score_{code_id}" for code_id in codes]].to_numpy(dtype=float)
+    return certainty(scores, thresholds) < level
