@@ -167,3 +167,11 @@ def test_terms_list_leaves_out_parts_of_listed_words():
                "bil dack": "bil däck", "bilverkstad": "bilverkstad"}
     ranked = [(term, 1.0, 2) for term in ("bil", "verkstad", "verk", "stad", "bil dack", "dack", "bilverkstad")]
     assert distinct_terms(ranked, display, 4) == ("bil", "verkstad", "bil däck", "bilverkstad")
+
+
+def test_bad_output_folder_is_refused_before_any_work(answers_file, tmp_path):
+    missing_parent = tmp_path / "no" / "such" / "folder"
+    result = CliRunner().invoke(cli, ["discover", str(answers_file), "-o", str(missing_parent)])
+    assert result.exit_code == 2 and "does not exist" in result.output
+    result = CliRunner().invoke(cli, ["discover", str(tmp_path / "absent.csv"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and not (tmp_path / "out").exists()

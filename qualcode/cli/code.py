@@ -28,36 +28,82 @@ CODED_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".parquet")
 @click.option("--triage", type=click.FloatRange(0, 1), default=None,
               help="Add a column needs_review: True where the least certain code decision is below this "
                    "certainty (see the 'level' column of 'qualcode evaluate').")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes that analyse and code chunks of answers side by side (same result as 1).")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Answers coded and written at a time; large CSV and Parquet files are also read in chunks.")
+@click.option("--sample-size", type=click.IntRange(min=1), default=20_000, show_default=True,
+              help="The coder learns from a seeded random sample of this many answers (from all of them "
+                   "when there are fewer: the result is then that of coding the whole table at once).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="'dask' codes a partitioned Parquet data set (a folder) on a Dask cluster.")
+@click.option("--scheduler", default=None,
+              help="With --engine dask: the scheduler's address, e.g. tcp://10.0.0.5:8786 "
+                   "(default: a local cluster of --jobs worker processes).")
 @answer_options
 @verbosity_options
-def code_command(answers, codebook_path, output, mode, embedder, threshold, seed, model_path, triage, reading):
-    """Code answers against a codebook."""
+def code_command(answers, codebook_path, output, mode, embedder, threshold, seed, model_path, triage,
+                 jobs, chunk_size, sample_size, engine, scheduler, reading):
+    """Code answers against a codebook (large files in chunks; on a Dask cluster with --engine dask)."""
     from qualcode.codebook import load_codebook
-    from qualcode.coding import code_table, coding_metadata, meta_path
+    from qualcode.coding import coding_metadata, meta_path
     from qualcode.coding.table import metadata_json
     from qualcode.io import check_output_path, read_answers, write_table, write_text
 
+    scaling = {"jobs": jobs, "chunk_size": chunk_size, "sample_size": sample_size}
+    settings = {"mode": mode, "embedder": embedder, "threshold": threshold, "seed": seed}
+    if engine == "dask":
+        return code_on_dask(answers, codebook_path, output, settings, scaling, scheduler, reading)
     check_output_path(output, (answers, codebook_path), CODED_SUFFIXES)
     codebook = load_codebook(codebook_path)
+    if model_path is None:
+        return code_in_chunks(answers, codebook_path, codebook, output, settings, scaling, triage, reading)
     table = read_answers(answers, **reading)
     explain(f"read {len(table.texts)} answers from {answers}; coding with {mode} mode, embedder {embedder}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        if model_path is None:
-            coded = code_table(table, codebook, embedder=embedder, mode=mode, threshold=threshold, seed=seed)
-        else:
-            coded = code_with_model(table, codebook, model_path)
+        coded = code_with_model(table, codebook, model_path)
     if triage is not None:
-        coded["needs_review"] = review_mask(coded, codebook, None if model_path else threshold, triage)
+        coded["needs_review"] = review_mask(coded, codebook, None, triage)
     for warning in caught:
         say(f"Warning: {answers}: {warning.message}")
-    settings = {"mode": mode, "embedder": embedder, "threshold": threshold, "seed": seed,
-                "model": str(model_path) if model_path else None, "triage": triage}
+    settings.update(model=str(model_path), triage=triage)
     write_table(coded, output, inputs=(answers, codebook_path))
     write_text(meta_path(output), metadata_json(coding_metadata(codebook, table, settings)),
                inputs=(answers, codebook_path))
     coded_count = int((coded["codes"] != "").sum())
     say(f"Coded {len(coded)} answers ({coded_count} with at least one code) -> {output}")
+
+
+def code_in_chunks(answers, codebook_path, codebook, output, settings, scaling, triage, reading):
+    """Fit on a sample, then code and write ``scaling["chunk_size"]`` answers at a time."""
+    from qualcode.scale import code_file
+
+    def annotate(coded):
+        if triage is not None:
+            coded["needs_review"] = review_mask(coded, codebook, settings["threshold"], triage)
+        return coded
+
+    explain(f"coding {answers} with {settings['mode']} mode, embedder {settings['embedder']}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rows, coded_count = code_file(answers, codebook, output, reading, settings, annotate=annotate,
+                                      recorded={"model": None, "triage": triage},
+                                      inputs=(answers, codebook_path), **scaling)
+    for warning in caught:
+        say(f"Warning: {answers}: {warning.message}")
+    say(f"Coded {rows} answers ({coded_count} with at least one code) -> {output}")
+
+
+def code_on_dask(answers, codebook_path, output, settings, scaling, scheduler, reading):
+    """Code a partitioned Parquet data set on a Dask cluster (see qualcode.scale.dask_engine)."""
+    from qualcode.codebook import load_codebook
+    from qualcode.scale.dask_engine import code_dataset
+
+    codebook = load_codebook(codebook_path)
+    rows, coded_count = code_dataset(answers, codebook, output, reading, settings, scheduler=scheduler,
+                                     inputs=(answers, codebook_path), **scaling)
+    say(f"Coded {rows} answers ({coded_count} with at least one code) -> {output}")
 
 
 def code_with_model(table, codebook, model_path):

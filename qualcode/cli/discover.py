@@ -37,11 +37,11 @@ def _clusters(ctx, param, value):
 def discover_command(answers, codebook_path, uncoded_only, unit, clusters, seed, embedder, output_dir, reading):
     """Find themes in answers and draft codebook suggestions."""
     from qualcode.codebook import load_codebook
-    from qualcode.discover.run import discover, prepare_output_dir, write_discovery
+    from qualcode.discover.run import check_output_dir, discover, write_discovery
     from qualcode.io import read_answers
 
     inputs = tuple(path for path in (answers, codebook_path) if path is not None)
-    prepare_output_dir(output_dir, inputs)
+    check_output_dir(output_dir, inputs)
     codebook = load_codebook(codebook_path) if codebook_path is not None else None
     table = read_answers(answers, **reading)
     explain(f"read {len(table)} answers from {answers}; clustering {unit}s, clusters={clusters}, seed {seed}")

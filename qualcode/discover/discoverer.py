@@ -53,7 +53,8 @@ class ThemeDiscoverer(BaseEstimator):
 
     Learned attributes: ``answers_`` (the analysed texts), ``units_``, ``embeddings_``,
     ``labels_`` (cluster per unit, largest theme first), ``distances_``, ``cluster_centers_``,
-    ``n_clusters_``, ``themes_``, ``terms_`` (display form of each term key) and ``map_`` (2-D coordinates for a plot).
+    ``n_clusters_``, ``themes_``, ``terms_`` (display form of each term key) and ``map_``
+    (2-D coordinates for a plot).
     """
 
     def __init__(self, embedder="default", n_clusters="auto", unit="answer", reducer="pca",

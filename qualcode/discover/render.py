@@ -20,7 +20,8 @@ def theme_sections(discovery):
             "size": _size(theme, total, discovery.unit_word),
             "terms": ", ".join(theme.terms),
             "relation": _relation_line(relation, discovery),
-            "quotes": [(shortened(model.units_[i].text, MAX_QUOTE_CHARS), discovery.unit_ids[i]) for i in theme.quotes],
+            "quotes": [(shortened(model.units_[i].text, MAX_QUOTE_CHARS), discovery.unit_ids[i])
+                       for i in theme.quotes],
         })
     return sections
 
@@ -49,7 +50,8 @@ def _label(code_id, discovery):
 
 def themes_markdown(discovery, map_name):
     """themes.md: a summary, the map and one section per theme."""
-    lines = [f"# Themes in {discovery.source}", "", discovery.summary, "", f"![Map of the {discovery.unit_word}]({map_name})", ""]
+    lines = [f"# Themes in {discovery.source}", "", discovery.summary, "",
+             f"![Map of the {discovery.unit_word}]({map_name})", ""]
     for section in theme_sections(discovery):
         lines += [f"## {section['title']}", "", f"- Size: {section['size']}", f"- Words: {section['terms']}"]
         if section["relation"]:
@@ -93,7 +95,7 @@ def suggestions_markdown(discovery):
     lines += [f"- `{code_id}`: {theme.name} ({theme.answers} answers; theme {theme.id + 1})"
               for theme, code_id in candidates] or ["None: most answers of every theme carry a code."]
     lines += ["", "## Keywords missing from existing codes", ""]
-    lines += [f"- `{code_id}` ({_label(code_id, discovery)}): {', '.join(words)}"
+    lines += [f"- `{code_id}` ({discovery.codebook[code_id].label}): {', '.join(words)}"
               for code_id, words in discovery.missing.items()] or ["None found."]
     return "\n".join(lines) + "\n"
 

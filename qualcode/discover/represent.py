@@ -1,7 +1,9 @@
 """Theme representation: class-based TF-IDF terms, a short readable name, representative quotes.
 
 c-TF-IDF (as in BERTopic) treats all units of a cluster as one document: a term scores high
-when many of the cluster's units use it and few units elsewhere do.
+when many of the cluster's units use it and few units elsewhere do. On top of it, a term common
+in many clusters (used by ``SPREAD_SHARE`` of their units) is damped by log(1 + k / clusters),
+so that "bemötande" or "service" does not name half of the themes of 10,000 reviews.
 """
 import numpy as np
 from scipy import sparse
@@ -9,6 +11,7 @@ from scipy import sparse
 MIN_SUPPORT = 2         # a term must occur in this many units of the cluster (when it has that many)
 NAME_WORDS = 3          # words in a theme's short name
 NEAR_DUPLICATE = 0.92   # quotes more similar than this (cosine) count as the same quote
+SPREAD_SHARE = 0.05     # a term used by this share of a cluster's units is common in that cluster
 
 
 def class_tfidf(unit_terms, labels, n_clusters, weight=None):
@@ -26,10 +29,11 @@ def class_tfidf(unit_terms, labels, n_clusters, weight=None):
     counts = (membership @ presence).toarray()
     tf = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
     idf = np.log(1 + counts.sum(axis=1).mean() / np.maximum(counts.sum(axis=0), 1))
-    scores = tf * idf
+    sizes = np.bincount(labels, minlength=n_clusters)
+    spread = np.maximum((counts / np.maximum(sizes, 1)[:, None] >= SPREAD_SHARE).sum(axis=0), 1)
+    scores = tf * idf * np.log(1 + n_clusters / spread)
     if weight is not None:
         scores = scores * np.array([weight(term) for term in vocabulary])
-    sizes = np.bincount(labels, minlength=n_clusters)
     terms = np.array(list(vocabulary))
     return [_ranked(terms, scores[c], counts[c], min(MIN_SUPPORT, sizes[c])) for c in range(n_clusters)]
 

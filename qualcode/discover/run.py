@@ -87,7 +87,9 @@ def current_codes(table, codebook, embedder="default", seed=0):
 
 def _summary(table, rows, model, uncoded_only, clusters, seed, embedder):
     empty = int((~table.substantive).sum())
-    left_out = [f"{empty} without content"] + ([f"{len(table) - empty - len(rows)} already coded"] if uncoded_only else [])
+    left_out = [f"{empty} without content"]
+    if uncoded_only:
+        left_out.append(f"{len(table) - empty - len(rows)} already coded")
     how = (f"k = {model.n_clusters_} chosen by silhouette" if clusters == "auto"
            else f"k = {model.n_clusters_} as asked")
     units = f" ({len(model.units_)} sentences)" if model.unit == "sentence" else ""
@@ -96,26 +98,27 @@ def _summary(table, rows, model, uncoded_only, clusters, seed, embedder):
             f"Seed {seed}, embedder {embedder}.")
 
 
-def prepare_output_dir(folder, inputs=()):
-    """Create ``folder`` if needed and check that every output file in it can be written."""
+def check_output_dir(folder, inputs=()):
+    """Raise InputError unless ``folder`` (existing or to be created) can take every output."""
     from qualcode.io import check_output_path
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError(located(folder, "is a file; -o needs a folder for the discovery outputs"))
-    if not folder.parent.is_dir():
-        raise InputError(located(folder, f"the parent folder {str(folder.parent)!r} does not exist; create it first"))
-    folder.mkdir(exist_ok=True)
+    if not folder.is_dir():
+        check_output_path(folder, inputs)
+        return
     for name in OUTPUT_FILES:
         check_output_path(folder / name, inputs)
-    return folder
 
 
 def write_discovery(discovery, folder, inputs=()):
     """Write the output files into ``folder`` (each atomically); returns their paths."""
     from qualcode.io import atomic_path, write_table, write_text
 
-    folder = prepare_output_dir(folder, inputs)
+    check_output_dir(folder, inputs)
+    folder = Path(folder)
+    folder.mkdir(exist_ok=True)
     paths = {name: folder / name for name in OUTPUT_FILES}
     png = map_png(discovery.model)
     with atomic_path(paths["map.png"]) as temporary:

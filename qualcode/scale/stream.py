@@ -1,0 +1,64 @@
+"""``qualcode code`` at any size: fit on a sample, then code and write chunk by chunk.
+
+The coder learns from a sample of at most ``sample_size`` answers (all of them in a corpus that
+small, so the result is then the same as coding the whole table at once; otherwise a seeded
+uniform random sample, see :mod:`qualcode.scale.sample`), then codes the answers ``chunk_size``
+at a time, in ``jobs`` processes, appending each coded chunk to the output. Memory holds the
+sample and a few chunks, never the whole corpus.
+"""
+import warnings
+
+from qualcode.coding import Coder, coding_metadata, meta_path
+from qualcode.coding.table import metadata_json
+from qualcode.io import write_text
+from qualcode.progress import explain
+from qualcode.scale.pool import coded_chunks
+from qualcode.scale.sample import Sampler
+from qualcode.scale.sources import open_answers
+from qualcode.scale.writers import chunk_writer
+
+DEFAULT_SAMPLE = 20_000
+DEFAULT_CHUNK = 10_000
+
+
+def fit_on_sample(codebook, settings, chunks, text_column, sample_size=DEFAULT_SAMPLE):
+    """A :class:`Coder` built with ``settings`` and fitted on a sample of ``chunks``.
+
+    ``chunks`` yields (first row number, DataFrame); ``settings`` holds the Coder's
+    ``embedder``, ``mode``, ``threshold`` and ``seed``.
+    """
+    sampler = Sampler(sample_size, settings.get("seed", 0))
+    for start, frame in chunks:
+        sampler.add(start, frame[text_column].tolist())
+    texts = sampler.texts
+    explain(f"fitting the coder on {len(texts):,} answers")
+    return Coder(codebook, **settings).fit(texts), len(texts)
+
+
+def code_file(answers, codebook, output, reading, settings, jobs=1, chunk_size=DEFAULT_CHUNK,
+              sample_size=DEFAULT_SAMPLE, annotate=None, recorded=None, inputs=()):
+    """Code the answers file ``answers`` into ``output`` (and its .meta.json sidecar).
+
+    ``reading`` holds :func:`qualcode.io.read_answers` options, ``settings`` the Coder's (see
+    :func:`fit_on_sample`); ``annotate(coded_chunk)`` may add columns; ``recorded`` adds
+    settings to the sidecar. Warnings (replaced columns) are issued once.
+    Returns (answers coded, answers with at least one code).
+    """
+    source = open_answers(answers, reading, chunk_size)
+    coder, fitted_on = fit_on_sample(codebook, settings, source.chunks(), source.text_column, sample_size)
+    rows = with_codes = 0
+    issued = set()
+    with chunk_writer(output) as write:
+        frames = (frame for _, frame in source.chunks())
+        for coded, messages in coded_chunks(coder, frames, source.text_column, jobs):
+            for message in set(messages) - issued:
+                warnings.warn(message, stacklevel=2)
+            issued.update(messages)
+            coded = annotate(coded) if annotate else coded
+            write(coded)
+            rows, with_codes = rows + len(coded), with_codes + int((coded["codes"] != "").sum())
+            explain(f"coded {rows:,} answers")
+    recorded = {**settings, **(recorded or {}), "sample_size": sample_size, "fitted_on": fitted_on}
+    metadata = coding_metadata(codebook, source.table, recorded)
+    write_text(meta_path(output), metadata_json(metadata), inputs=inputs)
+    return rows, with_codes
