@@ -11,6 +11,9 @@ import warnings
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 
+import pandas as pd
+
+from qualcode.coding import CodingResult
 from qualcode.coding.table import coded_frame
 
 PROCESS_LOCAL = ("embedder_",)  # holds an open cache connection; rebuilt where needed
@@ -31,8 +34,17 @@ def code_chunk(coder, frame, text_column):
     """``frame`` with its coding appended, and the warnings that coding gave (as text)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        coded = coded_frame(frame, coder.code(frame[text_column].tolist()), coder.codes_)
+        texts = frame[text_column].tolist()
+        if not texts:
+            return coded_frame(frame, _no_answers(coder), coder.codes_).astype({"codes": str, "evidence": str}), []
+        coded = coded_frame(frame, coder.code(texts), coder.codes_)
     return coded, [str(warning.message) for warning in caught]
+
+
+def _no_answers(coder):
+    """The coding of an empty chunk (an empty Parquet partition): Coder.code needs answers."""
+    scores = pd.DataFrame({code.id: pd.Series(dtype=float) for code in coder.codes_})
+    return CodingResult([], scores, [])
 
 
 def coded_chunks(coder, chunks, text_column, jobs=1):

@@ -35,11 +35,6 @@ class Sampler:
         """The sampled texts, in row order."""
         return list(self._texts)
 
-    @property
-    def rows(self):
-        """The sampled row numbers, ascending."""
-        return self._rows.copy()
-
 
 def row_keys(rows, seed):
     """SplitMix64 of (seed, row): distinct rows get distinct, uniformly spread keys."""

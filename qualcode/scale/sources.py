@@ -85,7 +85,7 @@ def _csv_source(path, reading, chunk_size):
     sheet = rows_to_sheet(records, path, ragged_is_error=False)
     if sheet.positions[0] != 2 or any(not c.strip() for c in records[0]) or len(set(records[0])) < len(records[0]):
         return None  # title rows, a two-row header or odd column names: let qualcode.io read it
-    table = _head_table(sheet.frame, path, reading)
+    table = head_table(sheet.frame, path, reading)
     if table is None:
         return None
     options = dict(sep=delimiter, encoding=reading.get("encoding") or "utf-8-sig", dtype=str,
@@ -110,15 +110,15 @@ def _parquet_source(path, reading, chunk_size):
         parquet = pq.ParquetFile(path)
     except Exception as error:  # pyarrow raises many types for damaged files
         raise InputError(located(path, f"cannot read this Parquet file ({error})")) from None
-    head = _cells(next(parquet.iter_batches(batch_size=100)).to_pandas())
-    table = _head_table(head, path, reading)
+    head = cells(next(parquet.iter_batches(batch_size=100)).to_pandas())
+    table = head_table(head, path, reading)
     if table is None:
         return None
 
     def chunks():
         explain(f"{path}: read in chunks of {chunk_size:,} rows")
         batches = pq.ParquetFile(path).iter_batches(batch_size=chunk_size)
-        frames = ((i * chunk_size, _cells(batch.to_pandas())) for i, batch in enumerate(batches))
+        frames = ((i * chunk_size, cells(batch.to_pandas())) for i, batch in enumerate(batches))
         yield from _checked(path, table, frames, 1)
 
     return AnswerSource(table, chunks)
@@ -137,7 +137,7 @@ def _head_text(path, encoding):
         return data[:error.start].decode("utf-8-sig") if cut else None
 
 
-def _head_table(frame, path, reading):
+def head_table(frame, path, reading):
     """Column roles from the first rows, as qualcode.io names them; None without an id column."""
     columns = [str(c).strip() for c in frame.columns]
     id_column = reading.get("id_column")
@@ -156,7 +156,7 @@ def _role(columns, given, default, option, path):
     return default if default in columns else None
 
 
-def _cells(frame):
+def cells(frame):
     """Every cell as the text a spreadsheet shows (as qualcode.io reads Parquet)."""
     return pd.DataFrame({str(c): [cell_text(v) for v in frame[c].tolist()] for c in frame.columns}, dtype="str")
 
