@@ -21,7 +21,7 @@ from qualcode import __version__
 from qualcode.codebook.model import Codebook
 from qualcode.codebook.refi import append_codes, code_guid, refi_guid
 from qualcode.errors import InputError, located
-from qualcode.io import AnswerTable, read_answers
+from qualcode.io import AnswerTable, column_roles, read_answers
 
 PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"
 CODED_COLUMNS = ("codes", "evidence")
@@ -32,7 +32,7 @@ def read_coded_table(path) -> AnswerTable:
     """Read a coded table (any format :func:`read_answers` reads) with the column roles of its
     ``.meta.json`` sidecar, or columns ``id`` and ``text`` when there is none."""
     path = Path(path)
-    columns = _sidecar_columns(path)
+    columns = column_roles(path)
     table = read_answers(path, id_column=columns.get("id") or "id",
                          text_column=columns.get("text") or "text",
                          question_column=columns.get("question"),
@@ -47,19 +47,6 @@ def respondent_attribute_columns(table: AnswerTable) -> list[str]:
     """The attribute columns of a coded table, without the coding outputs."""
     return [column for column in table.attribute_columns
             if column not in CODED_COLUMNS and not str(column).startswith("score_")]
-
-
-def _sidecar_columns(path: Path) -> dict:
-    sidecar = path.with_name(path.name + ".meta.json")
-    if not sidecar.is_file():
-        return {}
-    try:
-        meta = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (ValueError, OSError) as error:
-        raise InputError(located(sidecar, f"is not valid JSON ({error}); delete it or write it "
-                                 "again with 'qualcode code'")) from None
-    columns = meta.get("columns") if isinstance(meta, dict) else None
-    return columns if isinstance(columns, dict) else {}
 
 
 def build_qdpx(table: AnswerTable, codebook: Codebook, unit: str = "sentence",

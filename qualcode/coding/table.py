@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 from qualcode import __version__
 from qualcode.coding.coder import Coder
+from qualcode.io import sidecar_path as meta_path  # noqa: F401  (re-exported: the coded table's sidecar)
 
 OUTPUT_COLUMNS = ("codes", "evidence")
 
@@ -48,11 +49,6 @@ def coding_metadata(codebook, table, settings):
                     "question": table.question_column, "respondent": table.respondent_column},
         "codes": [code.id for code in codebook.codes if code.status != "suggested"],
     }
-
-
-def meta_path(output):
-    """The sidecar path of a coded output: its whole name plus ``.meta.json``."""
-    return output.with_name(output.name + ".meta.json")
 
 
 def metadata_json(metadata):

@@ -5,8 +5,9 @@ never over an input; ``check_output_path`` refuses a bad ``-o`` before any work 
 ``atomic_path`` gives writers that need a file name the same guarantee.
 """
 from qualcode.io.answers import AnswerTable, read_answers
+from qualcode.io.sidecar import column_roles, read_sidecar, sidecar_path
 from qualcode.io.substantive import is_substantive
 from qualcode.io.writers import atomic_path, check_output_path, write_table, write_text
 
-__all__ = ["AnswerTable", "atomic_path", "check_output_path", "is_substantive", "read_answers",
-           "write_table", "write_text"]
+__all__ = ["AnswerTable", "atomic_path", "check_output_path", "column_roles", "is_substantive",
+           "read_answers", "read_sidecar", "sidecar_path", "write_table", "write_text"]

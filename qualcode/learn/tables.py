@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from qualcode.errors import InputError, located
+from qualcode.io import column_roles
 from qualcode.io.readers import read_sheet
 
 CODES_COLUMN = "codes"
@@ -46,18 +47,6 @@ def split_codes(cell):
     return tuple(part for part in SEPARATORS.split(str(cell).strip()) if part)
 
 
-def read_meta(path):
-    """The sidecar ``<path>.meta.json`` written by ``qualcode code``, or {} when there is none."""
-    sidecar = Path(path).with_name(Path(path).name + ".meta.json")
-    if not sidecar.is_file():
-        return {}
-    try:
-        return json.loads(sidecar.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise InputError(located(sidecar, f"cannot read this sidecar ({error}); delete it or code "
-                                          "the answers again")) from None
-
-
 def read_coding(path, id_column=None):
     """Read a coding from ``path``; the id column comes from ``id_column``, the sidecar, or ``id``.
 
@@ -65,7 +54,7 @@ def read_coding(path, id_column=None):
     empty or repeated id, or a score that is not a number in [0, 1].
     """
     path = Path(path)
-    columns = read_meta(path).get("columns", {})
+    columns = column_roles(path)
     id_column = id_column or columns.get("id") or DEFAULT_ID
     sheet = read_sheet(path)
     frame = sheet.frame

@@ -115,27 +115,14 @@ def require_column(frame, column, attribute_columns, source, option="--by"):
 
 def read_coded(path):
     """Read a coded table, with its column roles from ``<path>.meta.json`` when present."""
-    from qualcode.io import read_answers
+    from qualcode.io import column_roles, read_answers
 
-    roles = _sidecar_roles(Path(path))
+    roles = column_roles(path)
     table = read_answers(path, id_column=roles.get("id") or "id",
                          text_column=roles.get("text") or "text",
                          question_column=roles.get("question"),
                          respondent_column=roles.get("respondent"))
     return CodedAnswers.from_table(table, source=str(path))
-
-
-def _sidecar_roles(path):
-    """The column roles recorded beside a coded table, {} when there is no sidecar."""
-    sidecar = path.with_name(path.name + ".meta.json")
-    if not sidecar.exists():
-        return {}
-    try:
-        meta = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise InputError(located(sidecar, f"unreadable sidecar ({error}); fix or delete it"))
-    columns = meta.get("columns") if isinstance(meta, dict) else None
-    return columns if isinstance(columns, dict) else {}
 
 
 def subset(coded, mask):

@@ -27,6 +27,7 @@ from qualcode.scale.stream import DEFAULT_SAMPLE, fit_on_sample
 from qualcode.scale.writers import chunk_writer
 
 CODED_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".parquet")
+CONNECT_TIMEOUT = "20s"  # to reach a remote scheduler
 
 
 def code_dataset(source, codebook, output, reading, settings, scheduler=None, jobs=1,
@@ -98,7 +99,7 @@ def _client(distributed, scheduler, jobs):
             yield client
         return
     try:
-        client = distributed.Client(scheduler, timeout="30s")
+        client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as error:
         raise InputError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({error}); "
                          "check the address and that the scheduler runs") from None
