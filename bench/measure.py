@@ -59,3 +59,19 @@ def figure(label, seconds, peak_mb, baseline=None):
     """One line of a benchmark table."""
     ratio = f"{seconds / baseline:7.1f}x" if baseline else " " * 8
     return f"{label:<44} {seconds:9.1f} s {peak_mb:9.0f} MB {ratio}"
+
+
+SUBSTRING = """
+import sys
+sys.path.insert(0, sys.argv[3])
+import pandas as pd
+from measure import substring_codes
+from qualcode.codebook import load_codebook
+texts = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)["text"].tolist()
+codes = substring_codes(texts, load_codebook(sys.argv[2]))
+"""
+
+
+def substring_matcher(answers, codebook=CODEBOOK):
+    """The Excel-style matcher over the text column of ``answers``, start-up and reading included."""
+    return measured([PYTHON, "-c", SUBSTRING, answers, codebook, Path(__file__).resolve().parent])

@@ -36,6 +36,11 @@ def test_token_attributes():
     assert not doc._.diacritics_restored
 
 
+def test_acronyms_and_colon_inflections_keep_their_lemma():
+    doc = next(analyse(["DIGG har API:er men BRA API:erna saknas"]))
+    assert [t.lemma_ for t in doc] == ["digg", "ha", "api", "men", "bra", "api", "sakna"]
+
+
 def test_text_that_lost_its_diacritics_lemmatises_like_correct_text():
     folded, correct = analyse(["Fragan ar om forvaltningarna far mojligheter.",
                                "Frågan är om förvaltningarna får möjligheter."])

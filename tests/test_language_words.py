@@ -28,7 +28,9 @@ def test_fold():
     [("investeringar", "investering"), ("kommunerna", "kommun"), ("systemen", "system"),
      ("medborgarna", "medborgare"), ("förvaltningarna", "förvaltning"), ("gick", "gå"),
      ("bättre", "bra"), ("Kommunerna", "kommun"), ("brist", "brist"), ("gör", "göra"),
-     ("har", "ha"), ("med", "med"), ("företag", "företag"), ("ska", "ska"), ("it", "it")],
+     ("har", "ha"), ("med", "med"), ("företag", "företag"), ("ska", "ska"), ("it", "it"),
+     ("våra", "vår"), ("router", "router"), ("Sparar", "spara"), ("DIGG", "digg"), ("HAR", "ha"),
+     ("API:erna", "api"), ("TV:n", "tv")],
 )
 def test_common_inflections(form, lemma):
     assert lemmatise(form) == lemma
@@ -37,7 +39,7 @@ def test_common_inflections(form, lemma):
 def test_lemma_accuracy_on_hand_checked_forms():
     assert len(LEMMAS) >= 110
     correct = sum(lemmatise(form) == lemma for form, lemma in LEMMAS)
-    assert correct / len(LEMMAS) >= 0.97  # measured 112/114 (våra -> vi, deras -> de)
+    assert correct / len(LEMMAS) >= 0.97  # measured 122/122
 
 
 @pytest.mark.parametrize(
@@ -47,7 +49,8 @@ def test_lemma_accuracy_on_hand_checked_forms():
      ("informationssäkerhet", ("information", "sakerhet")),
      ("informationssakerhet", ("information", "sakerhet")),
      ("verksamhetssystemen", ("verksamhet", "system")), ("e-tjänsterna", ("e", "tjanst")),
-     ("kommunerna", ()), ("information", ()), ("1,5", ()), ("info@kommun.se", ())],
+     ("kommunerna", ()), ("information", ()), ("1,5", ()), ("info@kommun.se", ()), ("alltid", ()),
+     ("Alltid", ()), ("kommunledningskontoret", ("kommun", "ledning", "kontor"))],
 )
 def test_named_compounds(word, parts):
     assert split_compound(word) == parts
@@ -59,4 +62,4 @@ def test_compound_precision_and_recall():
     wrong = sum(bool(split_compound(word)) and split_compound(word) != parts for word, parts in COMPOUNDS)
     wrong += sum(bool(split_compound(word)) for word in NON_COMPOUNDS)
     precision, recall = right / (right + wrong), right / len(COMPOUNDS)
-    assert precision >= 0.90 and recall >= 0.85, (precision, recall)  # measured 0.99 / 0.93
+    assert precision >= 0.90 and recall >= 0.85, (precision, recall)  # measured 0.99 / 0.94

@@ -107,7 +107,7 @@ def _view(doc):
     strings = doc.vocab.strings
     columns = [NORM, LEMMA, IS_STOP, IS_PUNCT, IS_SPACE, IDX, LENGTH, SENT_START]
     rows = doc.to_array(columns).tolist() if len(doc) else []
-    sentence_spans, words, number, sentence_start = [], [], -1, 0
+    sentence_spans, words, number, sentence_start, sentence_end = [], [], -1, 0, 0
     for norm, lemma, is_stop, is_punct, is_space, offset, length, starts in rows:
         if starts == 1:
             if number >= 0:

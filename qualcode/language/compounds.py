@@ -3,9 +3,11 @@
 A word is split into known words (joined directly or by a linking `s` or `e`, or with a final
 `a`/`e` dropped as in `skolgård`, `arbetsbelastning`) when the geometric mean of the parts'
 frequencies beats the frequency of the whole word. Function words and suffixes are never
-parts. Splitting runs on folded text, so `informationssakerhet` and `informationssäkerhet`
-give the same parts. Parts are folded; the last part is lemmatised, the others are given in
-their dictionary form: `split_compound("bredbandsutbyggnaden") == ("bredband", "utbyggnad")`.
+parts, and a word more frequent than any compound in our lists is never split (`alltid` is
+not all + tid: in such lexicalised words the parts' meanings are lost). Splitting runs on
+folded text, so `informationssakerhet` and `informationssäkerhet` give the same parts. Parts
+are folded; the last part is lemmatised, the others are given in their dictionary form:
+`split_compound("bredbandsutbyggnaden") == ("bredband", "utbyggnad")`.
 Hyphens always split: `split_compound("e-tjänsterna") == ("e", "tjanst")`.
 """
 from __future__ import annotations
@@ -15,13 +17,14 @@ from functools import lru_cache
 from spacy.lang.sv.stop_words import STOP_WORDS
 
 from qualcode.language.lemmas import lemmatise
-from qualcode.language.lexicon import fold, folded_index, frequencies
+from qualcode.language.lexicon import fold, folded_index, frequencies, frequency
 
 MIN_PART_LENGTH = 3
 MIN_PART_FREQUENCY = 2e-7
 MAX_PARTS = 4
 SPLIT_FACTOR = 0.5  # a two-part split must beat the whole word's frequency by 1/SPLIT_FACTOR
 EXTRA_PART_FACTOR = 0.05  # each part beyond two must pay for itself 20 times over
+LEXICALISED_FREQUENCY = 5e-5  # words this frequent (alltid, vilket, mellan) are not split
 SHORT_PART_FACTOR = 0.1  # three-letter parts (kul, tur, sam) are mostly chance matches
 STEM_FORM_BELOW = 1e-5  # a rarer piece may stand for a form with a dropped vowel ...
 STEM_FORM_RATIO = 20  # ... when that form is this many times more frequent
@@ -117,6 +120,8 @@ def _split_solid(word: str) -> tuple[str, ...]:
     """Split the lemma or the word itself, whichever splits better (simplemma garbles some
     compounds: `digitaliseringsstrategi` -> `digitaliseringsstrateg`)."""
     lower = word.lower()
+    if _is_lexicalised(lower):
+        return ()
     lemma = lemmatise(lower)
     lemma_score, lemma_parts = _best_segmentation(fold(lemma))
     surface_score, surface_parts = _best_segmentation(fold(lower))
@@ -125,6 +130,12 @@ def _split_solid(word: str) -> tuple[str, ...]:
     if len(surface_parts) == 1:
         return ()
     return surface_parts[:-1] + (_lemma_of_last_part(lower, surface_parts[-1]),)
+
+
+def _is_lexicalised(lower: str) -> bool:
+    """Whether the word, in its most frequent spelling, is too frequent to be split."""
+    spelling = folded_index().get(fold(lower), (lower,))[0]
+    return frequency(spelling) >= LEXICALISED_FREQUENCY
 
 
 @lru_cache(maxsize=200_000)

@@ -28,7 +28,7 @@ from qualcode.language.compounds import split_compound
 from qualcode.language.diacritics import (
     SWEDISH_DIACRITICS, WORD, best_spelling, has_lost_diacritics, restore_words,
 )
-from qualcode.language.lemmas import lemmatise
+from qualcode.language.lemmas import is_acronym, lemmatise
 from qualcode.language.lexicon import fold
 from qualcode.language.normalise import Normalised, normalise_with_offsets
 
@@ -104,11 +104,15 @@ def make_diacritics_restorer(nlp: Language, name: str):
 
 @Language.factory("qualcode_lemmatiser")
 def make_lemmatiser(nlp: Language, name: str):
-    """Set `token.lemma_` (lower case) from `token.norm_` (simplemma + overrides), per word once."""
+    """Set `token.lemma_` (lower case) from `token.norm_` (simplemma + overrides), per word
+    once; an acronym (`DIGG`, see `is_acronym`) keeps its norm as its lemma."""
     lemma_hash = StringMap(nlp.vocab.strings, lambda norm: nlp.vocab.strings.add(lemmatise(norm)))
+    acronym = StringMap(nlp.vocab.strings, is_acronym)
 
     def lemmatiser(doc: Doc) -> Doc:
-        lemmas = lemma_hash.many(doc.to_array(NORM).tolist())
+        orths, norms = doc.to_array([ORTH, NORM]).T.tolist() if len(doc) else ([], [])
+        lemmas = [norm if keep else lemma for norm, lemma, keep
+                  in zip(norms, lemma_hash.many(norms), acronym.many(orths))]
         return doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64")) if lemmas else doc
 
     return lemmatiser

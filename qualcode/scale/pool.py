@@ -21,12 +21,16 @@ _worker_coder = None
 
 
 def portable(coder):
-    """A copy of fitted ``coder`` that pickles small: without its open embedder and the
-    analysis of the corpus it was fitted on (a worker builds its own embedder when needed)."""
+    """A copy of fitted ``coder`` that pickles, and small: without its embedder (a model and an
+    open cache) and the analysis of the corpus it was fitted on. A worker builds its own
+    embedder from ``coder.embedder`` (a name such as "default") when it needs one."""
     shipped = copy.copy(coder)
     for name in PROCESS_LOCAL:
         shipped.__dict__.pop(name, None)
     shipped._fitted_corpus = ((), None)  # equal to no list of texts: each chunk is analysed
+    if getattr(coder, "semantic_", None) is not None:
+        shipped.semantic_ = copy.copy(coder.semantic_)
+        shipped.semantic_.embedder = None  # needed to fit only; the model itself does not pickle
     return shipped
 
 

@@ -19,7 +19,7 @@ from qualcode.io import AnswerTable, read_answers
 from qualcode.io.cells import cell_text
 from qualcode.io.columns import require_column
 from qualcode.io.grid import rows_to_sheet
-from qualcode.io.readers import sniff_delimiter
+from qualcode.io.readers import DELIMITER_NAMES, sniff_delimiter
 from qualcode.progress import explain
 
 STREAM_FROM_BYTES = 64 * 2**20
@@ -80,8 +80,11 @@ def _csv_source(path, reading, chunk_size):
     if head is None:
         return None
     skip = 1 if head[:4].lower() == "sep=" and head[5:6] in "\r\n" else 0
-    delimiter = reading.get("delimiter") or (head[4] if skip else sniff_delimiter(head, path))
-    records = list(csv.reader(io.StringIO(head.rsplit("\n", 1)[0], newline=""), delimiter=delimiter))[skip:]
+    given = reading.get("delimiter")
+    delimiter = DELIMITER_NAMES.get(given.lower(), given) if given else head[4] if skip else sniff_delimiter(head, path)
+    records = _head_records(head, delimiter, skip) if len(delimiter) == 1 else []
+    if not records:
+        return None  # let qualcode.io read it (and name what is wrong)
     sheet = rows_to_sheet(records, path, ragged_is_error=False)
     if sheet.positions[0] != 2 or any(not c.strip() for c in records[0]) or len(set(records[0])) < len(records[0]):
         return None  # title rows, a two-row header or odd column names: let qualcode.io read it
@@ -110,6 +113,8 @@ def _parquet_source(path, reading, chunk_size):
         parquet = pq.ParquetFile(path)
     except Exception as error:  # pyarrow raises many types for damaged files
         raise InputError(located(path, f"cannot read this Parquet file ({error})")) from None
+    if not parquet.metadata.num_rows:
+        return None
     head = cells(next(parquet.iter_batches(batch_size=100)).to_pandas())
     table = head_table(head, path, reading)
     if table is None:
@@ -122,6 +127,14 @@ def _parquet_source(path, reading, chunk_size):
         yield from _checked(path, table, frames, 1)
 
     return AnswerSource(table, chunks)
+
+
+def _head_records(head, delimiter, skip):
+    """The complete records of the head (the last line may be cut); [] when it does not parse."""
+    try:
+        return list(csv.reader(io.StringIO(head.rsplit("\n", 1)[0], newline=""), delimiter=delimiter))[skip:]
+    except csv.Error:
+        return []
 
 
 def _head_text(path, encoding):

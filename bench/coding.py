@@ -1,0 +1,75 @@
+"""The coding engine's speed and quality (issue 4): both settings against an Excel-style matcher.
+
+    .venv/bin/python bench/coding.py                          # 10k and 100k fast, 10k accurate
+    .venv/bin/python bench/coding.py --n 10000 --accurate-n 2000
+
+For each size, synthetic answers (bench/synth.py) are written as a CSV; in fresh child
+processes the Excel-style substring matcher (lower-case substring search of the codebook's
+keywords) and `qualcode code` with each setting run end to end over the same answers, with an
+empty cache folder. Printed: seconds, peak resident memory, ratio to the substring matcher.
+Then the macro-F1 each setting (and the substring matcher) reaches on ../shared/data/dev,
+scored with ../shared/tools/score.py.
+"""
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from qualcode.codebook import load_codebook
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import CODEBOOK, PYTHON, ROOT, figure, qualcode_code, substring_codes, substring_matcher  # noqa: E402
+from synth import write_answers_csv  # noqa: E402
+
+DEV = ROOT.parent / "shared" / "data" / "dev"
+SCORE = ROOT.parent / "shared" / "tools" / "score.py"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000], help="sizes for the fast setting")
+    parser.add_argument("--accurate-n", type=int, nargs="*", default=[10_000], help="sizes for the accurate setting")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        for n in sorted(set(args.n) | set(args.accurate_n)):
+            speed(folder, n, [mode for mode, sizes in (("fast", args.n), ("accurate", args.accurate_n)) if n in sizes])
+        quality(folder)
+
+
+def speed(folder, n, modes):
+    answers = write_answers_csv(folder / f"answers-{n}.csv", n)
+    baseline = substring_matcher(answers)
+    print(figure(f"{n:>9,} answers: Excel-style substring matcher", *baseline), flush=True)
+    for mode in modes:
+        coded = qualcode_code(answers, folder / f"coded-{n}-{mode}.csv", folder / f"cache-{n}-{mode}", "--mode", mode)
+        print(figure(f"{n:>9,} answers: qualcode code --mode {mode}", *coded, baseline=baseline[0]), flush=True)
+
+
+def quality(folder):
+    if not DEV.exists():
+        print(f"{DEV} not found: no macro-F1")
+        return
+    answers = DEV / "responses.csv"
+    texts = pd.read_csv(answers, dtype=str, keep_default_na=False)
+    matched = folder / "dev-substring.csv"
+    codes = substring_codes(texts["text"], load_codebook(CODEBOOK))
+    pd.DataFrame({"id": texts["id"], "codes": [";".join(c) for c in codes]}).to_csv(matched, index=False)
+    print(f"macro-F1 on {DEV.name}: substring matcher {macro_f1(matched)}")
+    for mode in ("fast", "accurate"):
+        coded = folder / f"dev-{mode}.csv"
+        qualcode_code(answers, coded, folder / f"cache-dev-{mode}", "--mode", mode)
+        print(f"macro-F1 on {DEV.name}: qualcode code --mode {mode} {macro_f1(coded)}", flush=True)
+
+
+def macro_f1(coded):
+    """The macro-F1 that ../shared/tools/score.py gives ``coded`` against the gold codes."""
+    result = subprocess.run([PYTHON, SCORE, coded, DEV / "gold.csv"], capture_output=True, text=True, check=True)
+    return result.stdout.strip().splitlines()[-1].split()[0].split("=")[1]
+
+
+if __name__ == "__main__":
+    main()
