@@ -19,7 +19,9 @@ def test_restores_typed_text():
     "folded, restored",
     [("Det har ar bra", "Det här är bra"), ("for tre ar sedan", "för tre år sedan"),
      ("vi har inte rad med det har", "vi har inte råd med det här"),
-     ("manga man och kvinnor", "många män och kvinnor")],
+     ("manga man och kvinnor", "många män och kvinnor"),
+     ("hon sa att det har fungerat", "hon sa att det har fungerat"),
+     ("sa att det blir bra", "så att det blir bra")],
 )
 def test_hard_pairs_follow_their_neighbours(folded, restored):
     assert restore_diacritics(folded) == restored
@@ -69,12 +71,12 @@ def test_restoration_on_held_out_real_text(real_dir):
     # The context counts were learned from ABSAbank-Imm's train split; measure on the rest.
     texts = _texts(real_dir, "absabank_imm", split=lambda row: row["split"] != "train")
     accuracy, changed = _restoration_rates(texts)
-    assert accuracy >= 0.985 and changed <= 0.005, (accuracy, changed)  # measured 0.9867 / 0.0005
+    assert accuracy >= 0.985 and changed <= 0.005, (accuracy, changed)  # measured 0.9874 / 0.0002
 
 
 @pytest.mark.parametrize("corpus", ["swedish_service_reviews", "swe_sentiment_emoji"])
 def test_restoration_on_other_domains(real_dir, corpus):
-    # Reviews and tweets: 98.2% and 98.1% (var/vår, sa/så, sålt/salt need more context data).
+    # Reviews and tweets: 98.29% and 98.13% (var/vår, våra/vara, sålt/salt need more context data).
     accuracy, changed = _restoration_rates(_texts(real_dir, corpus)[:1500])
     assert accuracy >= 0.978 and changed <= 0.005, (accuracy, changed)
 
@@ -82,7 +84,7 @@ def test_restoration_on_other_domains(real_dir, corpus):
 def test_restoration_on_survey_answers(dev_dir):
     with open(dev_dir / "responses.csv", newline="", encoding="utf-8") as handle:
         accuracy, changed = _restoration_rates([row["text"] for row in csv.DictReader(handle)])
-    assert accuracy >= 0.985 and changed <= 0.005, (accuracy, changed)  # measured 0.9885 / 0
+    assert accuracy >= 0.985 and changed <= 0.005, (accuracy, changed)  # measured 0.9894 / 0
 
 
 def test_detection_rule_on_real_text(real_dir):

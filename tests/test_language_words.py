@@ -30,7 +30,7 @@ def test_fold():
      ("bättre", "bra"), ("Kommunerna", "kommun"), ("brist", "brist"), ("gör", "göra"),
      ("har", "ha"), ("med", "med"), ("företag", "företag"), ("ska", "ska"), ("it", "it"),
      ("våra", "vår"), ("router", "router"), ("Sparar", "spara"), ("DIGG", "digg"), ("HAR", "ha"),
-     ("API:erna", "api"), ("TV:n", "tv")],
+     ("API:erna", "api"), ("TV:n", "tv"), ("dator", "dator"), ("åtgärd", "åtgärd"), ("saknas", "sakna")],
 )
 def test_common_inflections(form, lemma):
     assert lemmatise(form) == lemma
@@ -39,7 +39,7 @@ def test_common_inflections(form, lemma):
 def test_lemma_accuracy_on_hand_checked_forms():
     assert len(LEMMAS) >= 110
     correct = sum(lemmatise(form) == lemma for form, lemma in LEMMAS)
-    assert correct / len(LEMMAS) >= 0.97  # measured 122/122
+    assert correct / len(LEMMAS) >= 0.97  # measured 128/128
 
 
 @pytest.mark.parametrize(
@@ -50,7 +50,8 @@ def test_lemma_accuracy_on_hand_checked_forms():
      ("informationssakerhet", ("information", "sakerhet")),
      ("verksamhetssystemen", ("verksamhet", "system")), ("e-tjänsterna", ("e", "tjanst")),
      ("kommunerna", ()), ("information", ()), ("1,5", ()), ("info@kommun.se", ()), ("alltid", ()),
-     ("Alltid", ()), ("kommunledningskontoret", ("kommun", "ledning", "kontor"))],
+     ("Alltid", ()), ("kommunledningskontoret", ("kommun", "ledning", "kontor")),
+     ("informationssäkerhetsarbetet", ("information", "sakerhet", "arbete"))],
 )
 def test_named_compounds(word, parts):
     assert split_compound(word) == parts

@@ -25,6 +25,7 @@ MAX_PARTS = 4
 SPLIT_FACTOR = 0.5  # a two-part split must beat the whole word's frequency by 1/SPLIT_FACTOR
 EXTRA_PART_FACTOR = 0.05  # each part beyond two must pay for itself 20 times over
 LEXICALISED_FREQUENCY = 5e-5  # words this frequent (alltid, vilket, mellan) are not split
+LONG_HEAD = 14  # a part before the last one this long is split again when it splits
 SHORT_PART_FACTOR = 0.1  # three-letter parts (kul, tur, sam) are mostly chance matches
 STEM_FORM_BELOW = 1e-5  # a rarer piece may stand for a form with a dropped vowel ...
 STEM_FORM_RATIO = 20  # ... when that form is this many times more frequent
@@ -126,10 +127,20 @@ def _split_solid(word: str) -> tuple[str, ...]:
     lemma_score, lemma_parts = _best_segmentation(fold(lemma))
     surface_score, surface_parts = _best_segmentation(fold(lower))
     if lemma_score >= surface_score:
-        return lemma_parts if len(lemma_parts) > 1 else ()
+        return _split_long_heads(lemma_parts) if len(lemma_parts) > 1 else ()
     if len(surface_parts) == 1:
         return ()
-    return surface_parts[:-1] + (_lemma_of_last_part(lower, surface_parts[-1]),)
+    return _split_long_heads(surface_parts[:-1]) + (_lemma_of_last_part(lower, surface_parts[-1]),)
+
+
+def _split_long_heads(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """Split again the parts before the last one that are long compounds of their own
+    (`informationssakerhet|arbete` -> information, sakerhet, arbete)."""
+    split = ()
+    for index, part in enumerate(parts):
+        pieces = _best_segmentation(part)[1] if len(part) >= LONG_HEAD and index < len(parts) - 1 else ()
+        split += pieces if len(pieces) > 1 else (part,)
+    return split
 
 
 def _is_lexicalised(lower: str) -> bool:

@@ -32,6 +32,8 @@ _OCR_MARKS = frozenset(_OCR_MARK_OPTIONS)
 _OCR_LETTER_OPTIONS = {"d": "ao", "a": "o", "i": "a"}
 _OCR_SEQUENCES = (("éa", "a"),)
 _OCR_WORDS = {"dr": "är"}  # OCR of "är" that is also a (rare) word
+_SAID_SUBJECTS = frozenset("jag du han hon vi ni de dom man och".split())
+_HAVE_SUBJECTS = frozenset("det den dem de dom vi ni".split())
 
 
 def has_lost_diacritics(words: list[str]) -> bool:
@@ -67,10 +69,27 @@ def context_features(folded: list[str], index: int) -> list[str]:
     return ["", "<" + before, ">" + after]
 
 
+def _neighbour_rule(folded: list[str], index: int) -> str | None:
+    """Function-word contexts the learned counts miss, or None. Measured on reviews, tweets
+    and forum posts outside the test slices: `<subject> sa att` is "sa" (said) 116 times of
+    122, `<pronoun> har <supine in -at/-it>` is "har" 224 times of 225."""
+    before = folded[index - 1] if index else ""
+    after = folded[index + 1] if index + 1 < len(folded) else ""
+    if folded[index] == "sa" and before in _SAID_SUBJECTS and after == "att":
+        return "sa"
+    supine = len(after) >= 5 and after.endswith(("at", "it"))
+    if folded[index] == "har" and before in _HAVE_SUBJECTS and supine:
+        return "har"
+    return None
+
+
 def _restore_in_context(lower: str, folded: list[str], index: int) -> str:
-    """Naive-Bayes choice among the spellings of an ambiguous word (prior: wordfreq; neighbour
-    likelihoods: CONTEXT_COUNTS, shrunk towards the neighbour's base rate), else the most
-    frequent spelling."""
+    """A neighbour rule, else a naive-Bayes choice among the spellings of an ambiguous word
+    (prior: wordfreq; neighbour likelihoods: CONTEXT_COUNTS, shrunk towards the neighbour's
+    base rate), else the most frequent spelling."""
+    rule = _neighbour_rule(folded, index)
+    if rule:
+        return rule
     counts = CONTEXT_COUNTS.get(folded[index])
     usual = best_spelling(lower)
     if not counts or usual not in counts[""]:

@@ -81,6 +81,9 @@ def _is_base_form_in_use(lower: str) -> bool:
     """Whether simplemma's dictionary gives `lower` inflected forms (`routern`, `vitsen`) that
     together occur at least BASE_FORM_SHARE as often as `lower` itself in wordfreq."""
     own = frequency(lower)
-    forms = sum(frequency(lower + ending) for ending in BASE_FORM_ENDINGS
-                if simplemma.lemmatize(lower + ending, lang="sv") == lower)
-    return own > 0 and forms >= BASE_FORM_SHARE * own
+    if not own:
+        return False
+    forms = {lower + ending: frequency(lower + ending) for ending in BASE_FORM_ENDINGS}
+    in_use = sum(freq for form, freq in forms.items()
+                 if freq and simplemma.lemmatize(form, lang="sv") == lower)
+    return in_use >= BASE_FORM_SHARE * own

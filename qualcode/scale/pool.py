@@ -3,7 +3,9 @@
 The coder is fitted once (on the sample) and shipped to each worker process when the pool
 starts; a chunk then travels as a DataFrame and comes back coded. Chunks come back in input
 order and at most ``2 * jobs`` are in flight, so memory stays bounded. Coding a chunk depends
-only on the fitted coder and the chunk, so ``jobs`` never changes the result.
+only on the fitted coder and the chunk, so ``jobs`` never changes the result. Python's cycle
+collector is paused while a chunk is coded: the millions of small objects coding makes hold no
+cycles, yet walking them took a third of the time.
 """
 import copy
 import multiprocessing
@@ -14,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 import pandas as pd
 
 from qualcode.coding import CodingResult
+from qualcode.coding.analysed import garbage_collection_paused
 from qualcode.coding.table import coded_frame
 
 PROCESS_LOCAL = ("embedder_",)  # holds an open cache connection; rebuilt where needed
@@ -36,7 +39,7 @@ def portable(coder):
 
 def code_chunk(coder, frame, text_column):
     """``frame`` with its coding appended, and the warnings that coding gave (as text)."""
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, garbage_collection_paused():
         warnings.simplefilter("always")
         texts = frame[text_column].tolist()
         if not texts:

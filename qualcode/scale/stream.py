@@ -9,6 +9,7 @@ sample and a few chunks, never the whole corpus.
 import warnings
 
 from qualcode.coding import Coder, coding_metadata, meta_path
+from qualcode.coding.analysed import garbage_collection_paused
 from qualcode.coding.table import metadata_json
 from qualcode.io import write_text
 from qualcode.progress import explain
@@ -32,7 +33,8 @@ def fit_on_sample(codebook, settings, chunks, text_column, sample_size=DEFAULT_S
         sampler.add(start, frame[text_column].tolist())
     texts = sampler.texts
     explain(f"fitting the coder on {len(texts):,} answers")
-    return Coder(codebook, **settings).fit(texts), len(texts)
+    with garbage_collection_paused():
+        return Coder(codebook, **settings).fit(texts), len(texts)
 
 
 def code_file(answers, codebook, output, reading, settings, jobs=1, chunk_size=DEFAULT_CHUNK,
