@@ -98,3 +98,19 @@ def test_missing_model_file_is_an_input_error(answers_csv, default_codebook_path
                  "--model", tmp_path / "saknas.npz")
     assert result.exit_code == 2
     assert "saknas.npz" in result.output
+
+
+def test_an_unexpected_error_is_one_line_with_exit_1(monkeypatch, answers_csv, default_codebook_path, tmp_path):
+    import qualcode.codebook
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(qualcode.codebook, "load_codebook", broken)
+    monkeypatch.delenv("QUALCODE_DEBUG", raising=False)
+    result = CliRunner().invoke(cli, ["code", str(answers_csv), "--codebook", str(default_codebook_path),
+                                      "-o", str(tmp_path / "c.csv")])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: unexpected ZeroDivisionError: division by zero. This is a bug in qualcode; please report it "
+        "with the command you ran (QUALCODE_DEBUG=1 shows the traceback)."]

@@ -152,3 +152,8 @@ def test_from_dict_errors_name_the_source_without_lines():
 
     with pytest.raises(InputError, match=r"^<dict>: codes: .*non-empty list"):
         Codebook.from_dict({"name": "x", "language": "sv", "codes": []})
+
+
+def test_a_bare_yaml_value_token_is_an_input_error_not_a_traceback(tmp_path):
+    message = error_for(write(tmp_path, "="))
+    assert "line 1" in message and "quote the value or fix the YAML syntax" in message

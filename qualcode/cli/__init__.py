@@ -5,6 +5,7 @@ stays fast. Every :class:`~qualcode.errors.QualcodeError` becomes one line on st
 exit status SPEC gives; Ctrl-C exits 130 without a traceback.
 """
 import importlib
+import os
 import sys
 
 import click
@@ -65,6 +66,13 @@ class QualcodeGroup(LazyGroup):
         except KeyboardInterrupt:
             click.echo("Interrupted; no partial output was left.", err=True)
             ctx.exit(130)
+        except Exception as error:  # a bug: still one line, unless the developer asks for more
+            if os.environ.get("QUALCODE_DEBUG"):
+                raise
+            click.echo(f"Error: unexpected {type(error).__name__}: {error}. This is a bug in qualcode; "
+                       "please report it with the command you ran (QUALCODE_DEBUG=1 shows the traceback).",
+                       err=True)
+            ctx.exit(1)
 
 
 @click.group(cls=QualcodeGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -67,9 +67,18 @@ def _plain_data(node, path, lines, source):
         return [_plain_data(item, path + (index,), lines, source)
                 for index, item in enumerate(node.value)]
     if isinstance(node, ScalarNode):
-        return SafeConstructor().construct_object(node)
+        return _scalar(node, source)
     raise InputError(located(source, "uses a YAML feature qualcode does not read",
                              line=node.start_mark.line + 1))
+
+
+def _scalar(node, source):
+    try:
+        return SafeConstructor().construct_object(node)
+    except yaml.YAMLError as error:
+        problem = getattr(error, "problem", None) or "a value YAML cannot read"
+        raise InputError(located(source, f"{problem}; quote the value or fix the YAML syntax",
+                                 line=node.start_mark.line + 1)) from None
 
 
 def _plain_mapping(node, path, lines, source):
