@@ -66,6 +66,8 @@ class QualcodeGroup(LazyGroup):
         except KeyboardInterrupt:
             click.echo("Interrupted; no partial output was left.", err=True)
             ctx.exit(130)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # usage errors and exits: click reports them itself
         except Exception as error:  # a bug: still one line, unless the developer asks for more
             if os.environ.get("QUALCODE_DEBUG"):
                 raise
