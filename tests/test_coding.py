@@ -1,5 +1,6 @@
 """The coding engine on real Swedish sentences: every matching rule, evidence, determinism."""
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,6 +10,7 @@ from qualcode.coding import Coder
 from qualcode.coding.analysed import analyse_answers
 from qualcode.coding.lexical import LexicalMatcher
 
+ROOT = Path(__file__).resolve().parent.parent
 CODEBOOK = Codebook.from_dict({
     "name": "Test", "language": "sv",
     "codes": [
@@ -151,3 +153,21 @@ def test_bad_mode_and_threshold_are_input_errors():
 def test_tiny_or_empty_corpora_code_without_error(texts):
     result = Coder(CODEBOOK, embedder=FixedEmbedder(), mode="fast").fit(texts).code(texts)
     assert len(result.codes) == len(texts)
+
+
+def test_coding_no_texts_gives_an_empty_result():
+    coder = Coder(CODEBOOK, embedder=FixedEmbedder(), mode="fast").fit(ANSWERS)
+    result = coder.code([])
+    assert result.codes == [] and result.evidence == [] and list(result.scores.columns) == [c.id for c in CODEBOOK.codes]
+
+
+def test_evidence_names_the_same_keyword_in_every_process():
+    import subprocess
+    import sys
+
+    script = ("from tests.test_coding import CODEBOOK, matched_keywords;"
+              "print(matched_keywords('Vi har inte råd med resurserna och ekonomin.', 'resources'))")
+    outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={"PYTHONHASHSEED": str(seed), "PATH": ""}, cwd=str(ROOT)).stdout
+               for seed in (1, 2, 3)}
+    assert len(outputs) == 1

@@ -110,6 +110,9 @@ class Coder:
         if not hasattr(self, "lexical_"):
             raise RuntimeError("call fit(texts) before code(texts)")
         texts = _validated(texts)
+        if not texts:
+            ids = [code.id for code in self.codes_]
+            return CodingResult([], pd.DataFrame(np.zeros((0, len(ids))), columns=ids), [])
         fitted_texts, fitted_features = self._fitted_corpus
         features = fitted_features if texts == fitted_texts else self._features(texts)
         semantic = self._semantic_scores(features)
@@ -119,8 +122,9 @@ class Coder:
         decisions = (probability >= self._thresholds()) & np.array([[is_substantive(t)] for t in texts])
         ids = [code.id for code in self.codes_]
         codes = [[ids[j] for j in np.flatnonzero(row)] for row in decisions]
-        evidence = [self._evidence(i, features, semantic, self_trained, probability, decisions[i])
-                    for i in range(len(texts))]
+        sentence_scores = self._sentence_scores(features, decisions)
+        evidence = [self._evidence(i, features, semantic, self_trained, probability, decisions[i],
+                                   sentence_scores.get(i)) for i in range(len(texts))]
         scores = pd.DataFrame(np.round(probability, 4), columns=ids)
         components = {"lexical": features.lexical, "semantic": semantic, "self_trained": self_trained,
                       "negated_only": features.negated_only}
@@ -225,15 +229,15 @@ class Coder:
         return code_thresholds(self.codes_, self.threshold)
 
     # -- evidence -------------------------------------------------------------------------
-    def _evidence(self, i, features, semantic, self_trained, probability, decided):
+    def _evidence(self, i, features, semantic, self_trained, probability, decided, sentence_scores):
         evidence = {}
         for j in np.flatnonzero(decided):
             code = self.codes_[j]
-            matches = [m for m in features.matches[i].get(code.id, []) if not m.negated]
+            matches = _positive_matches(features, i, code.id)
             entry = {"score": round(float(probability[i, j]), 4),
                      "matches": [m.as_evidence() for m in matches],
                      "components": self._components(i, j, features, semantic, self_trained)}
-            entry.update(self._sentence_and_anchor(i, code.id, matches, features))
+            entry.update(self._sentence_and_anchor(i, j, matches, features, sentence_scores))
             evidence[code.id] = entry
         return evidence
 
@@ -245,15 +249,16 @@ class Coder:
             components["self_trained"] = round(float(self_trained[i, j]), 3)
         return components
 
-    def _sentence_and_anchor(self, i, code_id, matches, features):
+    def _sentence_and_anchor(self, i, j, matches, features, sentence_scores):
         answer = features.answers[i]
+        code_id = self.codes_[j].id
         found = {}
         if matches:
             index = matches[0].sentence
         elif len(answer.sentences) == 1:
             index = 0
         else:
-            index = self._most_similar_sentence(answer, code_id)
+            index = None if sentence_scores is None else int(np.argmax(sentence_scores[:, j]))
         if index is not None and answer.sentences:
             start, end = answer.sentences[index]
             found["sentence"] = {"text": answer.text[start:end], "start": start, "end": end}
@@ -262,13 +267,26 @@ class Coder:
             found["nearest"] = {"kind": anchor.kind, "text": anchor.text, "similarity": round(similarity, 3)}
         return found
 
-    def _most_similar_sentence(self, answer, code_id):
-        if self.mode != "accurate" or not answer.sentences:
-            return None
-        sentences = [answer.sentence_text(k) for k in range(len(answer.sentences))]
-        vectors = self._embedder().embed(sentences, kind="query")
-        column = [code.id for code in self.codes_].index(code_id)
-        return int(np.argmax(self.semantic_.score(vectors)[:, column]))
+    def _sentence_scores(self, features, decisions):
+        """Semantic scores of the sentences of the answers whose evidence needs a sentence
+        chosen by similarity (a code applied without keywords, in an answer of several
+        sentences): ``{answer index: (sentences, codes) array}``, embedded in one batch."""
+        if self.mode != "accurate":
+            return {}
+        needed = [i for i, row in enumerate(decisions) if len(features.answers[i].sentences) > 1
+                  and any(not _positive_matches(features, i, self.codes_[j].id) for j in np.flatnonzero(row))]
+        sentences = [features.answers[i].sentence_text(k) for i in needed
+                     for k in range(len(features.answers[i].sentences))]
+        if not sentences:
+            return {}
+        scores = self.semantic_.score(self._embedder().embed(sentences, kind="query"))
+        bounds = np.cumsum([0] + [len(features.answers[i].sentences) for i in needed])
+        return {i: scores[bounds[n]:bounds[n + 1]] for n, i in enumerate(needed)}
+
+
+def _positive_matches(features, i, code_id):
+    """The keyword matches of ``code_id`` in answer ``i`` that are not negated."""
+    return [m for m in features.matches[i].get(code_id, []) if not m.negated]
 
 
 def code_thresholds(codes, threshold=None):

@@ -39,14 +39,15 @@ class PatternIndex:
             if first.prefix:
                 self.prefixed.append((key, pattern))
             else:
-                for form in {first.folded_lemma, first.folded_form}:
+                for form in dict.fromkeys((first.folded_lemma, first.folded_form)):
                     self.by_form[form].append((key, pattern))
         self.prefixes = tuple(pattern.words[0].folded_form for _, pattern in self.prefixed)
 
     def candidates(self, word):
         """(key, pattern) pairs whose first word might match ``word``."""
         found = []
-        for form in {word.folded_lemma, word.folded, *word.parts}:
+        # dict, not set: the order of matches (and so of evidence) must not depend on hash seeds
+        for form in dict.fromkeys((word.folded_lemma, word.folded, *word.parts)):
             found.extend(self.by_form.get(form, ()))
         if self.prefixes and (word.folded.startswith(self.prefixes)
                               or any(part.startswith(self.prefixes) for part in word.parts)):
