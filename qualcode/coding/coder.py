@@ -268,20 +268,41 @@ class Coder:
         return found
 
     def _sentence_scores(self, features, decisions):
-        """Semantic scores of the sentences of the answers whose evidence needs a sentence
-        chosen by similarity (a code applied without keywords, in an answer of several
-        sentences): ``{answer index: (sentences, codes) array}``, embedded in one batch."""
-        if self.mode != "accurate":
-            return {}
-        needed = [i for i, row in enumerate(decisions) if len(features.answers[i].sentences) > 1
-                  and any(not _positive_matches(features, i, self.codes_[j].id) for j in np.flatnonzero(row))]
-        sentences = [features.answers[i].sentence_text(k) for i in needed
-                     for k in range(len(features.answers[i].sentences))]
-        if not sentences:
-            return {}
-        scores = self.semantic_.score(self._embedder().embed(sentences, kind="query"))
-        bounds = np.cumsum([0] + [len(features.answers[i].sentences) for i in needed])
-        return {i: scores[bounds[n]:bounds[n + 1]] for n, i in enumerate(needed)}
+        """For answers of several sentences where a code applied without keywords, how many
+        of each sentence's words occur in the code's texts: ``{answer index: (sentences, codes)}``.
+
+        Word overlap, not embeddings: embedding every sentence again would double the cost of
+        accurate coding for what is only the choice of the sentence to show as evidence.
+        """
+        vocabularies = self._code_vocabularies()
+        scores = {}
+        for i, row in enumerate(decisions):
+            answer = features.answers[i]
+            if len(answer.sentences) > 1 and any(not _positive_matches(features, i, self.codes_[j].id)
+                                                 for j in np.flatnonzero(row)):
+                scores[i] = _overlaps(answer, vocabularies)
+        return scores
+
+    def _code_vocabularies(self):
+        if not hasattr(self, "vocabularies_"):
+            texts = [" ".join([code.label, code.description, code.include or "", *code.examples, *code.keywords])
+                     for code in self.codes_]
+            self.vocabularies_ = [_content_words(answer) for answer in analyse_answers(texts)]
+        return self.vocabularies_
+
+
+def _content_words(answer):
+    return {part for word in answer.words if not word.is_stop for part in (word.folded_lemma, *word.parts)}
+
+
+def _overlaps(answer, vocabularies):
+    """(sentences, codes): the number of content words of each sentence in each vocabulary."""
+    counts = np.zeros((len(answer.sentences), len(vocabularies)))
+    for word in answer.words:
+        if not word.is_stop:
+            forms = {word.folded_lemma, *word.parts}
+            counts[word.sentence] += [bool(forms & vocabulary) for vocabulary in vocabularies]
+    return counts
 
 
 def _positive_matches(features, i, code_id):
