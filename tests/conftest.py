@@ -1,4 +1,6 @@
 """Shared fixtures: paths to the shared development data (tests skip cleanly without it)."""
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -38,3 +40,10 @@ def seed_report_text():
 @pytest.fixture
 def default_codebook_path():
     return _require(DEFAULT_CODEBOOK)
+
+
+def pytest_configure(config):
+    """Run every session on an empty cache of its own, as CI does, so that no test passes only
+    because an earlier run left analyses or embeddings in ~/.cache/qualcode."""
+    if "QUALCODE_CACHE_DIR" not in os.environ:
+        os.environ["QUALCODE_CACHE_DIR"] = tempfile.mkdtemp(prefix="qualcode-test-cache-")
