@@ -171,3 +171,13 @@ def test_evidence_names_the_same_keyword_in_every_process():
                               env={"PYTHONHASHSEED": str(seed), "PATH": ""}, cwd=str(ROOT)).stdout
                for seed in (1, 2, 3)}
     assert len(outputs) == 1
+
+
+def test_a_fitted_coder_pickles_without_its_corpus_and_codes_the_same():
+    import pickle
+
+    coder = Coder(CODEBOOK, embedder=FixedEmbedder(), mode="fast").fit(ANSWERS)
+    shipped = pickle.loads(pickle.dumps(coder))
+    assert shipped._fitted_corpus == ((), None)
+    new = ["Budgeten räcker inte till licenserna.", "Fibern saknas fortfarande."]
+    assert shipped.code(new).codes == coder.code(new).codes

@@ -46,9 +46,9 @@ def code_command(answers, codebook_path, output, mode, embedder, threshold, seed
                  jobs, chunk_size, sample_size, engine, scheduler, reading):
     """Code answers against a codebook (large files in chunks; on a Dask cluster with --engine dask)."""
     from qualcode.codebook import load_codebook
-    from qualcode.coding import coding_metadata, meta_path
+    from qualcode.coding import coding_metadata
     from qualcode.coding.table import metadata_json
-    from qualcode.io import check_output_path, read_answers, write_table, write_text
+    from qualcode.io import check_output_path, read_answers, sidecar_path, write_table, write_text
 
     scaling = {"jobs": jobs, "chunk_size": chunk_size, "sample_size": sample_size}
     settings = {"mode": mode, "embedder": embedder, "threshold": threshold, "seed": seed}
@@ -69,7 +69,7 @@ def code_command(answers, codebook_path, output, mode, embedder, threshold, seed
         say(f"Warning: {answers}: {warning.message}")
     settings.update(model=str(model_path), triage=triage)
     write_table(coded, output, inputs=(answers, codebook_path))
-    write_text(meta_path(output), metadata_json(coding_metadata(codebook, table, settings)),
+    write_text(sidecar_path(output), metadata_json(coding_metadata(codebook, table, settings)),
                inputs=(answers, codebook_path))
     coded_count = int((coded["codes"] != "").sum())
     say(f"Coded {len(coded)} answers ({coded_count} with at least one code) -> {output}")

@@ -95,6 +95,14 @@ class Coder:
     def codes_(self):
         return [code for code in self.codebook.codes if code.status != "suggested"]
 
+    def __getstate__(self):
+        """Pickle without the process-bound embedder (a model and an open cache, rebuilt from
+        ``embedder`` where needed) and without the analysis of the corpus fitted on."""
+        state = self.__dict__.copy()
+        state.pop("embedder_", None)
+        state["_fitted_corpus"] = ((), None)
+        return state
+
     def fit(self, texts):
         """Learn from the corpus itself: similarity levels and self-trained classifiers."""
         texts = _validated(texts)

@@ -36,6 +36,10 @@ class SemanticMatcher:
         self.codes = list(codes)
         self.embedder = embedder
 
+    def __getstate__(self):
+        """Pickle without the embedder: scoring needs only the anchor vectors and statistics."""
+        return {**self.__dict__, "embedder": None}
+
     def fit(self, answer_vectors):
         """Embed the anchors and learn each code's similarity level and spread."""
         self.anchors_ = [anchor for code in self.codes for anchor in code_anchors(code)]

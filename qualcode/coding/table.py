@@ -3,9 +3,10 @@ import json
 import warnings
 from datetime import datetime, timezone
 
+import pandas as pd
+
 from qualcode import __version__
 from qualcode.coding.coder import Coder
-from qualcode.io import sidecar_path as meta_path  # noqa: F401  (re-exported: the coded table's sidecar)
 
 OUTPUT_COLUMNS = ("codes", "evidence")
 
@@ -29,10 +30,12 @@ def coded_frame(frame, result, codes):
     if clashing:
         warnings.warn(f"the input already has {', '.join(map(str, clashing))}; they are replaced", stacklevel=2)
     coded = frame.drop(columns=clashing).copy()
-    coded["codes"] = [";".join(ids) for ids in result.codes]
+    # explicit str columns: an empty chunk (an empty Parquet partition) must have the same schema
+    coded["codes"] = pd.Series([";".join(ids) for ids in result.codes], index=coded.index, dtype=str)
     for code, column in zip(codes, score_columns):
         coded[column] = result.scores[code.id].to_numpy()
-    coded["evidence"] = [json.dumps(e, ensure_ascii=False) for e in result.evidence]
+    coded["evidence"] = pd.Series([json.dumps(e, ensure_ascii=False) for e in result.evidence],
+                                  index=coded.index, dtype=str)
     return coded
 
 

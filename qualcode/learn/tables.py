@@ -4,7 +4,6 @@
 Codes in a cell may be separated by ``;`` (SPEC), or by ``,``, ``|`` or spaces as people type
 them; code ids never contain those characters.
 """
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path

@@ -1,7 +1,6 @@
 """A coded table (SPEC "Coded answers out") with the column roles that reports need."""
 import json
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import pandas as pd
 

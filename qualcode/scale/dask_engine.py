@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from qualcode.coding import coding_metadata, meta_path
+from qualcode.coding import coding_metadata
 from qualcode.coding.table import metadata_json
 from qualcode.errors import InputError, located
-from qualcode.io import check_output_path, write_text
+from qualcode.io import check_output_path, sidecar_path, write_text
 from qualcode.progress import explain
-from qualcode.scale.pool import code_chunk, portable
+from qualcode.scale.pool import code_chunk
 from qualcode.scale.sources import cells, head_table
 from qualcode.scale.stream import DEFAULT_SAMPLE, fit_on_sample
 from qualcode.scale.writers import chunk_writer
@@ -49,12 +49,12 @@ def code_dataset(source, codebook, output, reading, settings, scheduler=None, jo
     with _client(distributed, scheduler, jobs) as client:
         coder, fitted_on = fit_on_sample(codebook, settings, _text_partitions(frame, table.text_column),
                                          table.text_column, sample_size)
-        shipped = client.scatter(portable(coder), broadcast=True)
+        shipped = client.scatter(coder, broadcast=True)
         meta = code_chunk(coder, cells(frame.head(0)), table.text_column)[0]
         coded = frame.map_partitions(_code_partition, shipped, table.text_column, meta=meta)
         rows, with_codes = _write(coded, output)
     recorded = {**settings, "engine": "dask", "sample_size": sample_size, "fitted_on": fitted_on}
-    write_text(meta_path(output), metadata_json(coding_metadata(codebook, table, recorded)), inputs=inputs)
+    write_text(sidecar_path(output), metadata_json(coding_metadata(codebook, table, recorded)), inputs=inputs)
     return rows, with_codes
 
 

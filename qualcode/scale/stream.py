@@ -8,10 +8,10 @@ sample and a few chunks, never the whole corpus.
 """
 import warnings
 
-from qualcode.coding import Coder, coding_metadata, meta_path
+from qualcode.coding import Coder, coding_metadata
 from qualcode.coding.analysed import garbage_collection_paused
 from qualcode.coding.table import metadata_json
-from qualcode.io import write_text
+from qualcode.io import sidecar_path, write_text
 from qualcode.progress import explain
 from qualcode.scale.pool import coded_chunks
 from qualcode.scale.sample import Sampler
@@ -62,5 +62,5 @@ def code_file(answers, codebook, output, reading, settings, jobs=1, chunk_size=D
             explain(f"coded {rows:,} answers")
     recorded = {**settings, **(recorded or {}), "sample_size": sample_size, "fitted_on": fitted_on}
     metadata = coding_metadata(codebook, source.table, recorded)
-    write_text(meta_path(output), metadata_json(metadata), inputs=inputs)
+    write_text(sidecar_path(output), metadata_json(metadata), inputs=inputs)
     return rows, with_codes
