@@ -35,9 +35,21 @@ def measured(args, env=None):
     return seconds, usage.ru_maxrss / 1024
 
 
+def fastest(run, repeat):
+    """The fastest of ``repeat`` calls of ``run()`` (each returning (seconds, peak MB)): on a
+    shared machine the other runs measure the neighbours, not the code."""
+    return min((run() for _ in range(repeat)), key=lambda figures: figures[0])
+
+
 def qualcode_code(answers, output, cache, *options, codebook=CODEBOOK):
     """``qualcode code`` end to end (start-up, reading, coding, writing) with cache folder ``cache``."""
     args = [PYTHON, "-m", "qualcode", "code", answers, "--codebook", codebook, "-o", output, "-q", *options]
+    return measured(args, {"QUALCODE_CACHE_DIR": str(cache)})
+
+
+def qualcode_report(answers, folder, cache, *options, codebook=CODEBOOK):
+    """``qualcode report`` end to end (coding, counts, quotes, every report format) into ``folder``."""
+    args = [PYTHON, "-m", "qualcode", "report", answers, "--codebook", codebook, "-o", folder, "-q", *options]
     return measured(args, {"QUALCODE_CACHE_DIR": str(cache)})
 
 

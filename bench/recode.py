@@ -5,9 +5,11 @@
 
 Writes synthetic answers (bench/synth.py) as a CSV, codes them with an empty cache folder (the
 first run), adds a keyword to the first code of the shipped codebook and codes them again
-with the cache the first run left (the language analysis and, in accurate mode, the
-embeddings are read back by content hash). Each run is `qualcode code` end to end in a fresh
-child process. Target (issue 9): the second run costs <= 20% of the first.
+with the cache the first run left (the language analysis, the keyword matches of the codes
+not edited, the lemma features and, in accurate mode, the embeddings are read back by
+content hash). Each run is `qualcode code` end to end in a fresh child process; with
+--repeat R, R such pairs run and the fastest of each kind is shown.
+Target (issue 9): the second run costs <= 20% of the first.
 """
 import argparse
 import sys
@@ -26,6 +28,8 @@ def main():
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--mode", default="fast", choices=["fast", "accurate"])
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="pairs of runs, each on an empty cache; the fastest of each kind is shown")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
@@ -36,9 +40,14 @@ def main():
             raise SystemExit(f"{CODEBOOK}: {EDIT[0]!r} not found; update EDIT in bench/recode.py")
         edited.write_text(text.replace(EDIT[0], EDIT[1], 1), encoding="utf-8")
         options = ("--mode", args.mode, "--jobs", args.jobs)
-        first = qualcode_code(answers, folder / "first.csv", folder / "cache", *options)
-        print(figure(f"{args.n:,} answers, {args.mode}: first run (empty cache)", *first), flush=True)
-        again = qualcode_code(answers, folder / "again.csv", folder / "cache", *options, codebook=edited)
+        pairs = []
+        for run in range(args.repeat):
+            cache = folder / f"cache-{run}"
+            first = qualcode_code(answers, folder / "first.csv", cache, *options)
+            again = qualcode_code(answers, folder / "again.csv", cache, *options, codebook=edited)
+            pairs.append((first, again))
+        first, again = (min(runs, key=lambda figures: figures[0]) for runs in zip(*pairs))
+        print(figure(f"{args.n:,} answers, {args.mode}: first run (empty cache)", *first))
         print(figure(f"{args.n:,} answers, {args.mode}: after a keyword edit", *again, baseline=first[0]))
 
 

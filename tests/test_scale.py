@@ -137,18 +137,18 @@ def test_a_broken_cache_file_is_skipped(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert cache.lookup(["svar"]) == {}
-        cache.store(analyse_answers(["svar"], cache=False))
+        cache.store_views(analyse_answers(["svar"], cache=False))
     assert not cache.usable
 
 
 def test_recoding_after_a_keyword_edit_analyses_nothing_again(answers_csv, default_codebook_path, tmp_path, monkeypatch):
-    from qualcode.coding import analysed
+    from qualcode import language
 
     codebook = load_codebook(default_codebook_path)
     code_file(answers_csv, codebook, tmp_path / "first.csv", {}, FAST)
     analysed_texts = []
-    original = analysed.analyse
-    monkeypatch.setattr(analysed, "analyse", lambda texts, **kw: analysed_texts.extend(texts) or original(texts, **kw))
+    original = language.analyse
+    monkeypatch.setattr(language, "analyse", lambda texts, **kw: analysed_texts.extend(texts) or original(texts, **kw))
     edited = default_codebook_path.read_text(encoding="utf-8").replace("keywords: [ekonomi,", "keywords: [fjäll,", 1)
     assert edited != default_codebook_path.read_text(encoding="utf-8")
     (tmp_path / "edited.yaml").write_text(edited, encoding="utf-8")

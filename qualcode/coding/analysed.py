@@ -15,23 +15,16 @@ import gc
 import hashlib
 import importlib.metadata
 import marshal
-import os
-import sqlite3
-import threading
-import zlib
 from dataclasses import dataclass
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import NamedTuple
 
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LENGTH, NORM, SENT_START
+from qualcode import language
+from qualcode.language import fold, split_compound
+from qualcode.cache import BlobStore, blob_store
 
-from qualcode.language import analyse, fold, split_compound
-from qualcode.progress import explain
-
-LOOKUP_CHUNK = 500  # SQLite limits the number of parameters in one query
-LOCK_TIMEOUT = 60  # seconds a process waits for another one writing the cache
 
 
 class Word(NamedTuple):
@@ -63,6 +56,7 @@ class AnalysedAnswer:
 
 
 DIACRITIC_LETTERS = frozenset("åäöéÅÄÖÉ")
+_new_word = partial(tuple.__new__, Word)  # Word._make without its length check: views are ours
 _forms_cache = {}
 
 
@@ -78,9 +72,9 @@ def analyse_answers(texts, batch_size=256, cache=True):
         known = store.lookup(texts) if store else {}
         missing = list(dict.fromkeys(text for text in texts if text not in known))
         if missing:
-            fresh = dict(zip(missing, (_view(doc) for doc in analyse(missing, batch_size=batch_size))))
+            fresh = dict(zip(missing, (_view(doc) for doc in language.analyse(missing, batch_size=batch_size))))
             if store:
-                store.store(fresh.values())
+                store.store_views(fresh.values())
             known.update(fresh)
     return [known[text] for text in texts]
 
@@ -101,11 +95,23 @@ def garbage_collection_paused():
             gc.enable()
 
 
+@contextmanager
+def long_lived_objects_frozen():
+    """Keep the objects alive now (a fitted coder, word lists, modules) out of the cycle
+    collector's walks until the block ends: coding chunk after chunk, each full collection
+    would otherwise walk them all again."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _view(doc):
     source = doc._.source
     span = _identity_span if doc.text == source else doc._.source_span
     strings = doc.vocab.strings
-    columns = [NORM, LEMMA, IS_STOP, IS_PUNCT, IS_SPACE, IDX, LENGTH, SENT_START]
+    columns = ["NORM", "LEMMA", "IS_STOP", "IS_PUNCT", "IS_SPACE", "IDX", "LENGTH", "SENT_START"]
     rows = doc.to_array(columns).tolist() if len(doc) else []
     sentence_spans, words, number, sentence_start, sentence_end = [], [], -1, 0, 0
     for norm, lemma, is_stop, is_punct, is_space, offset, length, starts in rows:
@@ -139,74 +145,28 @@ def _forms(strings, norm, lemma):
 
 
 class AnalysisCache:
-    """Views of analysed answers in one SQLite file, keyed by a hash of the text.
+    """Views of analysed answers in a :class:`qualcode.cache.BlobStore`, keyed by a hash of the text."""
 
-    Several processes may share the file (write-ahead log, waits on locks); a cache that
-    cannot be read or written is skipped, never an error: it only saves time.
-    """
+    def __init__(self, store):
+        self.store = store if isinstance(store, BlobStore) else BlobStore(store)
 
-    def __init__(self, path):
-        self.path = Path(path)
-        self.usable = True
-        self._connection = None
-        self._lock = threading.Lock()  # threads of one process (a Dask worker) share the connection
+    @property
+    def usable(self):
+        return self.store.usable
 
     def lookup(self, texts):
         """``{text: AnalysedAnswer}`` for those of ``texts`` already in the cache."""
-        if not self.usable:
-            return {}
         keys = {_text_key(text): text for text in texts}
-        try:
-            with self._lock:
-                rows = [row for chunk in self._select(list(keys)) for row in chunk]
-        except (sqlite3.Error, OSError) as error:
-            self._give_up(error)
-            rows = []
-        return {keys[key]: _decoded(keys[key], blob) for key, blob in rows}
+        return {keys[key]: _decoded(keys[key], blob) for key, blob in self.store.get_many(keys).items()}
 
-    def store(self, answers):
+    def store_views(self, answers):
         """Add ``answers`` (AnalysedAnswer views) to the cache."""
-        if not self.usable:
-            return
-        rows = [(_text_key(answer.text), _encoded(answer)) for answer in answers]
-        try:
-            with self._lock, self._db() as connection:
-                connection.executemany("INSERT OR IGNORE INTO answers VALUES (?, ?)", rows)
-        except (sqlite3.Error, OSError) as error:
-            self._give_up(error)
-
-    def _select(self, keys):
-        connection = self._db()
-        for start in range(0, len(keys), LOOKUP_CHUNK):
-            chunk = keys[start:start + LOOKUP_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            yield connection.execute(f"SELECT key, view FROM answers WHERE key IN ({marks})", chunk).fetchall()
-
-    def _db(self):
-        if self._connection is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT, check_same_thread=False)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            connection.execute("CREATE TABLE IF NOT EXISTS answers (key BLOB PRIMARY KEY, view BLOB) WITHOUT ROWID")
-            self._connection = connection
-        return self._connection
-
-    def _give_up(self, error):
-        explain(f"analysis cache {self.path} not used ({error})")
-        self.usable = False
-
-
-@lru_cache(maxsize=None)
-def _cache_for(path, process):
-    return AnalysisCache(path)  # one per process: a connection must not cross a fork
+        self.store.put_many([(_text_key(answer.text), _encoded(answer)) for answer in answers])
 
 
 def analysis_cache():
     """The process's :class:`AnalysisCache` in the cache folder (for the current fingerprint)."""
-    from qualcode.embed.cache import cache_dir
-
-    return _cache_for(cache_dir() / f"analysis-{analysis_fingerprint()[:16]}.sqlite", os.getpid())
+    return AnalysisCache(blob_store(f"analysis-{analysis_fingerprint()[:16]}.sqlite"))
 
 
 @lru_cache(maxsize=1)
@@ -221,15 +181,24 @@ def analysis_fingerprint():
     return digest.hexdigest()
 
 
+def corpus_key(answers):
+    """A hash of the texts of ``answers`` in order: the key of results cached for a whole chunk."""
+    digest = hashlib.blake2b(digest_size=16)
+    for answer in answers:
+        digest.update(answer.text.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.digest()
+
+
 def _text_key(text):
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _encoded(answer):
-    return zlib.compress(marshal.dumps((tuple(map(tuple, answer.words)), answer.sentences)), 1)
+    # not compressed: zlib took five times as long to read back as marshal, for 2.3 times less disk
+    return marshal.dumps((tuple(map(tuple, answer.words)), answer.sentences))
 
 
 def _decoded(text, blob):
-    words, sentences = marshal.loads(zlib.decompress(blob))
-    return AnalysedAnswer(text, tuple(map(Word._make, words)), sentences,
+    words, sentences = marshal.loads(blob)
+    return AnalysedAnswer(text, tuple(map(_new_word, words)), sentences,
                           not DIACRITIC_LETTERS.isdisjoint(text))

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from qualcode.coding.analysed import analyse_answers
+from qualcode.coding.lemma_features import LemmaFeatures
 from qualcode.coding.lexical import LexicalMatcher
 from qualcode.coding.selftrain import SelfTrainer
 from qualcode.coding.semantic import SemanticMatcher
@@ -21,7 +22,6 @@ from qualcode.io import is_substantive
 
 MODES = ("accurate", "fast")
 DEFAULT_THRESHOLD = 0.5
-SMALL_CORPUS = 100
 MAX_KEYWORD_HITS = 2  # more distinct keywords than this add no further confidence
 
 
@@ -141,16 +141,15 @@ class Coder:
     # -- features -------------------------------------------------------------------------
     def _features(self, texts):
         answers = analyse_answers(texts)
-        matches = [self.lexical_.match(answer) for answer in answers]
-        ids = [code.id for code in self.codes_]
-        lexical = np.zeros((len(texts), len(ids)))
-        negated_only = np.zeros((len(texts), len(ids)), dtype=bool)
+        matches = self.lexical_.match_all(answers)
+        column = {code.id: j for j, code in enumerate(self.codes_)}
+        lexical = np.zeros((len(texts), len(column)))
+        negated_only = np.zeros((len(texts), len(column)), dtype=bool)
         for i, found in enumerate(matches):
-            for j, code_id in enumerate(ids):
-                hits = found.get(code_id, [])
+            for code_id, hits in found.items():
                 positive = {m.keyword for m in hits if not m.negated}
-                lexical[i, j] = min(len(positive), MAX_KEYWORD_HITS)
-                negated_only[i, j] = bool(hits) and not positive
+                lexical[i, column[code_id]] = min(len(positive), MAX_KEYWORD_HITS)
+                negated_only[i, column[code_id]] = not positive
         vectors = self._embedder().embed(texts, kind="query") if self.mode == "accurate" else None
         return _Features(answers, matches, vectors, lexical, negated_only)
 
@@ -206,18 +205,10 @@ class Coder:
     def _self_training_matrix(self, features, fit):
         if features.vectors is not None:
             return features.vectors
-        documents = [[w.folded_lemma for w in a.words if not w.is_stop] + [p for w in a.words for p in w.parts]
-                     for a in features.answers]
         if fit:
-            from sklearn.feature_extraction.text import TfidfVectorizer
-
-            if not any(documents):
-                return None
-            # a word met once cannot carry a code to another answer; small corpora keep all
-            min_df = 2 if len(documents) >= SMALL_CORPUS else 1
-            self.vectorizer_ = TfidfVectorizer(analyzer=_identity, min_df=min_df, sublinear_tf=True)
-            return self.vectorizer_.fit_transform(documents)
-        return self.vectorizer_.transform(documents)
+            self.lemma_features_ = LemmaFeatures()
+            return self.lemma_features_.fit_transform(features.answers)
+        return self.lemma_features_.transform(features.answers)
 
     def _example_rows(self):
         anchors = self.semantic_.anchors_
@@ -322,10 +313,6 @@ def code_thresholds(codes, threshold=None):
     """Each code's decision threshold: its own from the codebook, else ``threshold``, else 0.5."""
     default = threshold if threshold is not None else DEFAULT_THRESHOLD
     return np.array([code.threshold if code.threshold is not None else default for code in codes])
-
-
-def _identity(tokens):
-    return tokens
 
 
 def _logit(probabilities):

@@ -6,6 +6,8 @@ inflected; a trailing ``*`` is a prefix match, also on compound parts.
 """
 from dataclasses import dataclass
 
+from qualcode.cache import blob_store
+from qualcode.coding.analysed import analysis_fingerprint
 from qualcode.language import fold, lemmatise
 
 MAX_PHRASE_GAP = 1  # words a phrase may skip between its own words ("inte riktigt råd")
@@ -51,9 +53,10 @@ class KeywordPattern:
         """The index of the last word of a match starting at ``index``, or None."""
         if not self.words[0].matches(words[index], lenient):
             return None
-        return self._match_rest(words, index, lenient)
+        return self.match_rest(words, index, lenient)
 
-    def _match_rest(self, words, index, lenient):
+    def match_rest(self, words, index, lenient):
+        """The index of the last word of a match whose first word matched at ``index``, or None."""
         position = index
         for pattern in self.words[1:]:
             for step in range(1, MAX_PHRASE_GAP + 2):
@@ -68,14 +71,29 @@ class KeywordPattern:
         return position
 
 
-def compile_keyword(keyword):
-    """Compile one codebook keyword (``"inte råd"``, ``resurs*``, ``budget``) to a pattern."""
-    return KeywordPattern(keyword, tuple(_word_pattern(word) for word in keyword.lower().split()))
+def compile_keyword(keyword, lemmas=None):
+    """Compile one codebook keyword (``"inte råd"``, ``resurs*``, ``budget``) to a pattern.
+
+    ``lemmas`` may hold the lemmas of its words (see :func:`keyword_lemmas`).
+    """
+    return KeywordPattern(keyword, tuple(_word_pattern(word, lemmas or {}) for word in keyword.lower().split()))
 
 
-def _word_pattern(word):
+def keyword_lemmas(keywords):
+    """``{word: lemma}`` for the words of ``keywords``, kept on disk: a re-run after a codebook
+    edit need not load the lemma lexicon at all when the answers' analyses are cached too."""
+    words = list(dict.fromkeys(w for keyword in keywords for w in keyword.lower().split() if not w.endswith("*")))
+    store = blob_store(f"keyword-lemmas-{analysis_fingerprint()[:16]}.sqlite")
+    lemmas = {word.decode(): lemma.decode() for word, lemma in store.get_many(w.encode() for w in words).items()}
+    missing = [word for word in words if word not in lemmas]
+    lemmas.update((word, lemmatise(word)) for word in missing)
+    store.put_many([(word.encode(), lemmas[word].encode()) for word in missing])
+    return lemmas
+
+
+def _word_pattern(word, lemmas):
     if word.endswith("*"):
         stem = fold(word.rstrip("*"))
         return WordPattern(stem, stem, stem, prefix=True)
-    lemma = lemmatise(word)
+    lemma = lemmas.get(word) or lemmatise(word)
     return WordPattern(lemma, fold(lemma), fold(word), prefix=False)

@@ -4,10 +4,16 @@ Patterns are filed in an index under their folded forms, so each word of an answ
 only the few patterns that could start there (the codebook may hold hundreds of keywords and
 the corpus a million answers); the pattern itself then checks the match exactly.
 """
+import hashlib
+import marshal
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
 
-from qualcode.coding.keywords import compile_keyword
+from qualcode.cache import blob_store
+from qualcode.coding.analysed import analysis_fingerprint, corpus_key
+from qualcode.coding.keywords import compile_keyword, keyword_lemmas
 from qualcode.coding.negation import not_a_problem_clauses
 
 
@@ -22,6 +28,10 @@ class Match:
     sentence: int
     negated: bool
 
+    def fields(self):
+        """The match as a plain tuple, in the order of the constructor's arguments."""
+        return self.keyword, self.text, self.start, self.end, self.sentence, self.negated
+
     def as_evidence(self):
         """The match as the evidence JSON records it."""
         return {"keyword": self.keyword, "text": self.text, "start": self.start, "end": self.end,
@@ -29,7 +39,11 @@ class Match:
 
 
 class PatternIndex:
-    """Keyword patterns filed by the folded form of their first word (prefixes kept apart)."""
+    """Keyword patterns filed by the folded form of their first word (prefixes kept apart).
+
+    Which patterns' first word matches a word depends only on the word's forms, so the answer
+    is remembered per distinct form: a corpus repeats a few ten thousand forms millions of times.
+    """
 
     def __init__(self, keyed_patterns):
         self.by_form = defaultdict(list)
@@ -42,6 +56,10 @@ class PatternIndex:
                 for form in dict.fromkeys((first.folded_lemma, first.folded_form)):
                     self.by_form[form].append((key, pattern))
         self.prefixes = tuple(pattern.words[0].folded_form for _, pattern in self.prefixed)
+        self._starts = ({}, {})
+
+    def __getstate__(self):
+        return {**self.__dict__, "_starts": ({}, {})}
 
     def candidates(self, word):
         """(key, pattern) pairs whose first word might match ``word``."""
@@ -54,13 +72,23 @@ class PatternIndex:
             found.extend(self.prefixed)
         return found
 
+    def starting_at(self, word, lenient):
+        """(key, pattern) pairs whose first word matches ``word``."""
+        starts = self._starts[lenient]
+        form = (word.lemma, word.folded, word.parts)
+        found = starts.get(form)
+        if found is None:
+            found = starts[form] = tuple((key, pattern) for key, pattern in self.candidates(word)
+                                         if pattern.words[0].matches(word, lenient))
+        return found
+
     def find(self, answer):
         """Yield (key, pattern, first, last) for every match in ``answer``."""
         lenient = not answer.has_diacritics
         words = answer.words
         for index, word in enumerate(words):
-            for key, pattern in self.candidates(word):
-                last = pattern.match_at(words, index, lenient)
+            for key, pattern in self.starting_at(word, lenient):
+                last = index if len(pattern.words) == 1 else pattern.match_rest(words, index, lenient)
                 if last is not None:
                     yield key, pattern, index, last
 
@@ -70,28 +98,91 @@ class LexicalMatcher:
 
     def __init__(self, codes):
         self.codes = list(codes)
-        self.keywords_ = PatternIndex((code.id, compile_keyword(k)) for code in self.codes for k in code.keywords)
-        self.exclusions_ = PatternIndex((code.id, compile_keyword(k))
-                                        for code in self.codes for k in code.exclude_keywords)
+        lemmas = keyword_lemmas(k for code in self.codes for k in (*code.keywords, *code.exclude_keywords))
+        self.compiled_ = {code.id: ([compile_keyword(k, lemmas) for k in code.keywords],
+                                    [compile_keyword(k, lemmas) for k in code.exclude_keywords])
+                          for code in self.codes}
+        self.patterns_ = self._index(self.codes)
+
+    def _index(self, codes):
+        # one index for keywords and exclude keywords: each answer is scanned once
+        return PatternIndex([((code.id, False), p) for code in codes for p in self.compiled_[code.id][0]]
+                            + [((code.id, True), p) for code in codes for p in self.compiled_[code.id][1]])
 
     def match(self, answer):
         """Return ``{code_id: [Match, ...]}`` for one analysed answer (codes without match omitted)."""
-        blocked = {(code_id, answer.words[first].sentence)
-                   for code_id, _, first, _ in self.exclusions_.find(answer)}
-        negated_clauses = None
-        found, seen = defaultdict(list), set()
-        for code_id, pattern, first, last in self.keywords_.find(answer):
-            sentence = answer.words[first].sentence
-            if (code_id, sentence) in blocked or (code_id, first, last) in seen:
-                continue
-            seen.add((code_id, first, last))
-            if negated_clauses is None:
-                negated_clauses = not_a_problem_clauses(answer)
-            start, end = answer.words[first].start, answer.words[last].end
-            negated = any(low <= first < high for low, high in negated_clauses)
-            found[code_id].append(Match(pattern.source, answer.text[start:end], start, end, sentence, negated))
-        return {code_id: _spread_negation(sorted(matches, key=lambda m: m.start))
-                for code_id, matches in found.items()}
+        return _matches(self.patterns_, answer)
+
+    def match_all(self, answers, cache=True):
+        """:meth:`match` for each of ``answers``.
+
+        With ``cache``, a code's matches in these answers are stored on disk under a hash of
+        its keywords and of the answers, so after a codebook edit only the codes whose
+        keywords changed are matched again.
+        """
+        store = blob_store(f"matches-{lexical_fingerprint()[:16]}.sqlite") if cache else None
+        corpus = corpus_key(answers)
+        keys = {code.id: _code_key(code) + corpus for code in self.codes}
+        stored = store.get_many(keys.values()) if store else {}
+        found = {code_id: _decoded(stored[key]) for code_id, key in keys.items() if key in stored}
+        missing = [code for code in self.codes if code.id not in found]
+        if missing:
+            index = self.patterns_ if len(missing) == len(self.codes) else self._index(missing)
+            fresh = [_matches(index, answer) for answer in answers]
+            for code in missing:
+                found[code.id] = [(i, matches[code.id]) for i, matches in enumerate(fresh) if code.id in matches]
+            if store:
+                store.put_many([(keys[code.id], _encoded(found[code.id])) for code in missing])
+        merged = [{} for _ in answers]
+        for code in self.codes:
+            for i, matches in found[code.id]:
+                merged[i][code.id] = matches
+        return merged
+
+
+def _matches(index, answer):
+    hits = list(index.find(answer))
+    if not hits:
+        return {}
+    words = answer.words
+    blocked = {(code_id, words[first].sentence) for (code_id, excluding), _, first, _ in hits if excluding}
+    negated_clauses = None
+    found, seen = defaultdict(list), set()
+    for (code_id, excluding), pattern, first, last in hits:
+        sentence = words[first].sentence
+        if excluding or (code_id, sentence) in blocked or (code_id, first, last) in seen:
+            continue
+        seen.add((code_id, first, last))
+        if negated_clauses is None:
+            negated_clauses = not_a_problem_clauses(answer)
+        start, end = words[first].start, words[last].end
+        negated = any(low <= first < high for low, high in negated_clauses)
+        found[code_id].append(Match(pattern.source, answer.text[start:end], start, end, sentence, negated))
+    return {code_id: _spread_negation(sorted(matches, key=lambda m: m.start))
+            for code_id, matches in found.items()}
+
+
+@lru_cache(maxsize=1)
+def lexical_fingerprint():
+    """A hash of what matching depends on: the analysis and the matching code itself."""
+    digest = hashlib.sha1(analysis_fingerprint().encode())
+    for name in ("keywords.py", "negation.py", "lexical.py"):
+        digest.update(Path(__file__).with_name(name).read_bytes())
+    return digest.hexdigest()
+
+
+def _code_key(code):
+    return hashlib.blake2b(repr((lexical_fingerprint(), list(code.keywords), list(code.exclude_keywords)))
+                           .encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _encoded(found):
+    """One code's matches as (answer index, [Match, ...]) pairs, marshalled."""
+    return marshal.dumps([(i, [match.fields() for match in matches]) for i, matches in found])
+
+
+def _decoded(blob):
+    return [(i, [Match(*fields) for fields in matches]) for i, matches in marshal.loads(blob)]
 
 
 def _spread_negation(matches):

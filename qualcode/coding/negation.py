@@ -17,6 +17,8 @@ WINDOW = 4  # words between the negator and the problem word
 def not_a_problem_clauses(answer):
     """Return the set of (start, end) word-index ranges of clauses saying "not a problem"."""
     ranges = set()
+    if NEGATORS.isdisjoint(word.folded_lemma for word in answer.words):
+        return ranges
     for start, end in _clauses(answer):
         folded = [answer.words[i].folded_lemma for i in range(start, end)]
         if _negates_a_problem(folded):

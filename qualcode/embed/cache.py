@@ -5,20 +5,15 @@ The cache is one SQLite file per embedder in ``QUALCODE_CACHE_DIR`` (default
 ``~/.cache/qualcode``); deleting the folder clears it.
 """
 import hashlib
-import os
 import sqlite3
 from pathlib import Path
 
 import numpy as np
 
+from qualcode.cache import cache_dir
 from qualcode.embed.base import Embedder
 
 LOOKUP_CHUNK = 500  # SQLite limits the number of parameters in one query
-
-
-def cache_dir():
-    """The folder that holds qualcode's caches."""
-    return Path(os.environ.get("QUALCODE_CACHE_DIR", Path.home() / ".cache" / "qualcode"))
 
 
 def text_key(embedder_name, kind, text):

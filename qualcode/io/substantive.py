@@ -14,7 +14,8 @@ NON_ANSWERS = frozenset({
     "vet inte riktigt", "ej aktuellt", "inte aktuellt", "ej relevant", "inget svar", "n/a", "na",
     "none", "no", "nothing", "-", "--", "?",
 })
-EDGE_NOISE = re.compile(r"^[\W_]+|[\W_]+$")
+LONGEST_NON_ANSWER = max(map(len, NON_ANSWERS))
+LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
 def is_substantive(text):
@@ -23,10 +24,14 @@ def is_substantive(text):
     >>> is_substantive("Vet ej."), is_substantive("Ekonomin, helt klart")
     (False, True)
     """
-    folded = unicodedata.normalize("NFC", str(text)).casefold().strip()
-    if not any(char.isalnum() for char in folded):
+    folded = unicodedata.normalize("NFC", str(text)).casefold()
+    first = LETTER_OR_DIGIT.search(folded)
+    if first is None:
         return False
-    return EDGE_NOISE.sub("", folded) not in NON_ANSWERS
+    end = len(folded) - LETTER_OR_DIGIT.search(folded[::-1]).start()
+    # punctuation and space around the words do not count: "Vet ej." is "vet ej"
+    core = folded[first.start():end]
+    return len(core) > LONGEST_NON_ANSWER or core not in NON_ANSWERS
 
 
 def substantive_mask(texts):

@@ -10,6 +10,14 @@ from qualcode.language.diacritics import restore_diacritics
 from qualcode.language.lemmas import lemmatise
 from qualcode.language.lexicon import fold
 from qualcode.language.normalise import normalise
-from qualcode.language.pipeline import analyse, get_nlp
 
 __all__ = ["analyse", "get_nlp", "normalise", "fold", "restore_diacritics", "lemmatise", "split_compound"]
+
+
+def __getattr__(name):
+    # The spaCy pipeline is imported on first use: reading cached analyses needs no spaCy.
+    if name in ("analyse", "get_nlp"):
+        from qualcode.language import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from spacy.lang.sv.stop_words import STOP_WORDS
 
 from qualcode.language.lemmas import lemmatise
 from qualcode.language.lexicon import fold, folded_index, frequencies, frequency
@@ -29,8 +28,8 @@ LONG_HEAD = 14  # a part before the last one this long is split again when it sp
 SHORT_PART_FACTOR = 0.1  # three-letter parts (kul, tur, sam) are mostly chance matches
 STEM_FORM_BELOW = 1e-5  # a rarer piece may stand for a form with a dropped vowel ...
 STEM_FORM_RATIO = 20  # ... when that form is this many times more frequent
-# Function words, endings and derivational suffixes that are words of their own in wordfreq.
-_NOT_PARTS = frozenset(fold(w) for w in STOP_WORDS) | frozenset(
+# Endings and derivational suffixes that are words of their own in wordfreq (function words too).
+_SUFFIXES = frozenset(
     "arna erna orna ande ende ens ers het heter ning ningar lig liga ligt are ade ing tion "
     "tioner sion ism ist isk iska iskt ell ella ellt iva ivt ivitet ter tet ingar ering eringar samt sam".split()
 )
@@ -44,6 +43,9 @@ def _part_tables() -> tuple[dict[str, tuple[float, str]], dict[str, tuple[float,
 
     A head may stand for a form with a dropped final vowel (`skol` -> skola, `gatu` -> gata)
     when the piece itself is rare and that form far more frequent."""
+    from spacy.lang.sv.stop_words import STOP_WORDS  # spaCy is imported only when words are split
+
+    not_parts = frozenset(fold(w) for w in STOP_WORDS) | _SUFFIXES
     freq = frequencies()
     folded = {key: freq[words[0]] for key, words in folded_index().items()}
     tails = {piece: (score, piece) for piece, score in folded.items() if len(piece) >= MIN_PART_LENGTH}
@@ -55,7 +57,7 @@ def _part_tables() -> tuple[dict[str, tuple[float, str]], dict[str, tuple[float,
                 heads[piece] = (score, form)
     return tuple(
         {piece: (_scored(piece, score), form) for piece, (score, form) in table.items()
-         if piece not in _NOT_PARTS and _scored(piece, score) >= MIN_PART_FREQUENCY}
+         if piece not in not_parts and _scored(piece, score) >= MIN_PART_FREQUENCY}
         for table in (heads, tails)
     )
 

@@ -7,6 +7,7 @@ only on the fitted coder and the chunk, so ``jobs`` never changes the result. Py
 collector is paused while a chunk is coded: the millions of small objects coding makes hold no
 cycles, yet walking them took a third of the time.
 """
+import gc
 import multiprocessing
 import warnings
 from collections import deque
@@ -50,6 +51,7 @@ def coded_chunks(coder, chunks, text_column, jobs=1):
 def _install(coder):
     global _worker_coder
     _worker_coder = coder
+    gc.freeze()  # the coder lives as long as the worker: collections need not walk it
 
 
 def _code_in_worker(frame, text_column):

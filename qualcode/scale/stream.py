@@ -9,7 +9,7 @@ sample and a few chunks, never the whole corpus.
 import warnings
 
 from qualcode.coding import Coder, coding_metadata
-from qualcode.coding.analysed import garbage_collection_paused
+from qualcode.coding.analysed import garbage_collection_paused, long_lived_objects_frozen
 from qualcode.coding.table import metadata_json
 from qualcode.io import sidecar_path, write_text
 from qualcode.progress import explain
@@ -50,7 +50,7 @@ def code_file(answers, codebook, output, reading, settings, jobs=1, chunk_size=D
     coder, fitted_on = fit_on_sample(codebook, settings, source.chunks(), source.text_column, sample_size)
     rows = with_codes = 0
     issued = set()
-    with chunk_writer(output) as write:
+    with chunk_writer(output) as write, long_lived_objects_frozen():
         frames = (frame for _, frame in source.chunks())
         for coded, messages in coded_chunks(coder, frames, source.text_column, jobs):
             for message in set(messages) - issued:

@@ -1,0 +1,56 @@
+"""Lemma features: TF-IDF over an answer's content lemmas and compound parts.
+
+They stand in for embeddings in fast mode. The vectoriser is fitted on the corpus (or the
+sample) coded; each chunk it transforms is cached on disk under a hash of the fitted
+vocabulary and of the chunk's texts, so re-coding after a codebook edit transforms nothing.
+"""
+import hashlib
+import io
+
+from scipy import sparse
+
+from qualcode.cache import blob_store
+from qualcode.coding.analysed import analysis_fingerprint, corpus_key
+
+SMALL_CORPUS = 100
+
+
+class LemmaFeatures:
+    """Fit on analysed answers, then transform analysed answers into a sparse TF-IDF matrix."""
+
+    def fit_transform(self, answers):
+        """Fit on ``answers``; their matrix, or None when they hold no content word at all."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        documents = [_document(answer) for answer in answers]
+        if not any(documents):
+            return None
+        # a word met once cannot carry a code to another answer; small corpora keep all
+        min_df = 2 if len(documents) >= SMALL_CORPUS else 1
+        self.vectorizer_ = TfidfVectorizer(analyzer=_identity, min_df=min_df, sublinear_tf=True)
+        matrix = self.vectorizer_.fit_transform(documents)
+        state = repr((analysis_fingerprint(), sorted(self.vectorizer_.vocabulary_.items())))
+        self.key_ = hashlib.blake2b(state.encode() + self.vectorizer_.idf_.tobytes(), digest_size=16).digest()
+        return matrix
+
+    def transform(self, answers, cache=True):
+        """The TF-IDF matrix of ``answers`` (read from the cache when it was made before)."""
+        store = blob_store("lemma-features.sqlite") if cache else None
+        key = self.key_ + corpus_key(answers)
+        stored = store.get_many([key]).get(key) if store else None
+        if stored is not None:
+            return sparse.load_npz(io.BytesIO(stored))
+        matrix = self.vectorizer_.transform([_document(answer) for answer in answers])
+        if store:
+            buffer = io.BytesIO()
+            sparse.save_npz(buffer, matrix, compressed=False)
+            store.put_many([(key, buffer.getvalue())])
+        return matrix
+
+
+def _document(answer):
+    return [w.folded_lemma for w in answer.words if not w.is_stop] + [p for w in answer.words for p in w.parts]
+
+
+def _identity(tokens):
+    return tokens
