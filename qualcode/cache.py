@@ -44,19 +44,15 @@ class BlobStore:
         self.wait()
         if not self.usable or not keys:
             return {}
-        try:
-            with self._lock:
-                connection = self._db()
-                found = {}
-                for start in range(0, len(keys), LOOKUP_CHUNK):
-                    chunk = keys[start:start + LOOKUP_CHUNK]
-                    marks = ",".join("?" * len(chunk))
-                    found.update(connection.execute(
-                        f"SELECT key, value FROM blobs WHERE key IN ({marks})", chunk).fetchall())
-                return found
-        except (sqlite3.Error, OSError) as error:
-            self._give_up(error)
-            return {}
+        return dict(self._select(keys, values=True))
+
+    def present(self, keys):
+        """Those of ``keys`` in the store, without reading their values."""
+        keys = list(dict.fromkeys(keys))
+        self.wait()
+        if not self.usable or not keys:
+            return set()
+        return {row[0] for row in self._select(keys, values=False)}
 
     def put_many(self, items):
         """Store (key, value) pairs in the background; a key already present keeps its value.
@@ -81,6 +77,22 @@ class BlobStore:
         if self._pending is not None:
             self._pending.result()
             self._pending = None
+
+    def _select(self, keys, values):
+        columns = "key, value" if values else "key"
+        rows = []
+        try:
+            with self._lock:
+                connection = self._db()
+                for start in range(0, len(keys), LOOKUP_CHUNK):
+                    chunk = keys[start:start + LOOKUP_CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    query = f"SELECT {columns} FROM blobs WHERE key IN ({marks})"
+                    rows.extend(connection.execute(query, chunk))
+        except (sqlite3.Error, OSError) as error:
+            self._give_up(error)
+            return []
+        return rows
 
     def _write(self, items):
         try:

@@ -37,6 +37,16 @@ def test_cache_embeds_each_text_once(tmp_path):
     assert inner.calls[-1] == ANSWERS[:1]  # another kind is another vector
 
 
+def test_cache_tells_which_texts_it_holds_without_embedding(tmp_path):
+    inner = CountingEmbedder()
+    cached = CachedEmbedder(inner, folder=tmp_path)
+    cached.embed(ANSWERS[:2], kind="query")
+    assert cached.cached(ANSWERS, kind="query") == set(ANSWERS[:2])
+    assert cached.cached(ANSWERS, kind="passage") == set()
+    assert CachedEmbedder(CountingEmbedder(), folder=tmp_path).cached(ANSWERS[1:], kind="query") == {ANSWERS[1]}
+    assert inner.calls == [ANSWERS[:2]]
+
+
 def test_default_embedder_is_offline_multilingual_and_semantic(tmp_path, monkeypatch):
     monkeypatch.setenv("QUALCODE_CACHE_DIR", str(tmp_path))
     embedder = get_embedder("default", cache=False)
