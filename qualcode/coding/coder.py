@@ -283,10 +283,14 @@ class Coder:
         return scores
 
     def _code_vocabularies(self):
+        # Keywords count by their compiled lemmas: a keyword edit then analyses no text anew.
         if not hasattr(self, "vocabularies_"):
-            texts = [" ".join([code.label, code.description, code.include or "", *code.examples, *code.keywords])
+            texts = [" ".join([code.label, code.description, code.include or "", *code.examples])
                      for code in self.codes_]
-            self.vocabularies_ = [_content_words(answer) for answer in analyse_answers(texts)]
+            self.vocabularies_ = [
+                _content_words(answer) | {word.folded_lemma for pattern in self.lexical_.compiled_[code.id][0]
+                                          for word in pattern.words}
+                for code, answer in zip(self.codes_, analyse_answers(texts))]
         return self.vocabularies_
 
 

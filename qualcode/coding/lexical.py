@@ -103,6 +103,16 @@ class LexicalMatcher:
                                     [compile_keyword(k, lemmas) for k in code.exclude_keywords])
                           for code in self.codes}
         self.patterns_ = self._index(self.codes)
+        self._subset_indexes = {}
+
+    def _index_of(self, codes):
+        """The index of ``codes``' patterns, built once per set of codes (it learns as it scans)."""
+        ids = frozenset(code.id for code in codes)
+        if ids == frozenset(self.compiled_):
+            return self.patterns_
+        if ids not in self._subset_indexes:
+            self._subset_indexes[ids] = self._index(codes)
+        return self._subset_indexes[ids]
 
     def _index(self, codes):
         # one index for keywords and exclude keywords: each answer is scanned once
@@ -127,7 +137,7 @@ class LexicalMatcher:
         found = {code_id: _decoded(stored[key]) for code_id, key in keys.items() if key in stored}
         missing = [code for code in self.codes if code.id not in found]
         if missing:
-            index = self.patterns_ if len(missing) == len(self.codes) else self._index(missing)
+            index = self._index_of(missing)
             fresh = [_matches(index, answer) for answer in answers]
             for code in missing:
                 found[code.id] = [(i, matches[code.id]) for i, matches in enumerate(fresh) if code.id in matches]
