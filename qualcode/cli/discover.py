@@ -28,13 +28,21 @@ def _clusters(ctx, param, value):
 @click.option("--clusters", default="auto", show_default=True, callback=_clusters,
               help="Number of themes, or 'auto' to choose it from the data.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same themes).")
+@click.option("--mode", type=click.Choice(["auto", "accurate", "fast"]), default="auto", show_default=True,
+              help="'accurate' embeds with --embedder (E5), 'fast' uses LSA over the answers' words and "
+                   "fast coding; 'auto' is accurate unless E5 would take more than about a minute "
+                   "(answers embedded before are cached and cost nothing; a named --embedder stays).")
 @click.option("--embedder", default="default", show_default=True,
               help="'default' (offline multilingual E5) or 'sentence-transformers:PATH' (a local model folder).")
+@click.option("--question", multiple=True,
+              help="Discover among the answers to this question only (a value of the question column); "
+                   "repeat it to take several questions together.")
 @click.option("-o", "--output", "output_dir", required=True, type=click.Path(path_type=Path),
               help="Folder for clusters.csv, themes.md/.html, map.png, suggested_codebook.yaml, suggestions.md.")
 @answer_options
 @verbosity_options
-def discover_command(answers, codebook_path, uncoded_only, unit, clusters, seed, embedder, output_dir, reading):
+def discover_command(answers, codebook_path, uncoded_only, unit, clusters, seed, mode, embedder, question,
+                     output_dir, reading):
     """Find themes in answers and draft codebook suggestions."""
     from qualcode.codebook import load_codebook
     from qualcode.discover.run import check_output_dir, discover, write_discovery
@@ -45,8 +53,9 @@ def discover_command(answers, codebook_path, uncoded_only, unit, clusters, seed,
     codebook = load_codebook(codebook_path) if codebook_path is not None else None
     table = read_answers(answers, **reading)
     explain(f"read {len(table)} answers from {answers}; clustering {unit}s, clusters={clusters}, seed {seed}")
-    discovery = discover(table, codebook=codebook, uncoded_only=uncoded_only, unit=unit,
-                         clusters=clusters, seed=seed, embedder=embedder)
+    discovery = discover(table, codebook=codebook, uncoded_only=uncoded_only, unit=unit, clusters=clusters,
+                         seed=seed, embedder=embedder, mode=mode, question=list(question))
     write_discovery(discovery, output_dir, inputs)
     candidates = len(discovery.candidate_ids)
-    say(f"{discovery.model.n_clusters_} themes ({candidates} candidate new codes) -> {output_dir}")
+    say(f"{discovery.model.n_clusters_} themes ({candidates} candidate new codes; embedding: "
+        f"{discovery.embedding}) -> {output_dir}")

@@ -12,7 +12,21 @@ from scipy import sparse
 from qualcode.cache import blob_store
 from qualcode.coding.analysed import analysis_fingerprint, corpus_key
 
-SMALL_CORPUS = 100
+SMALL_CORPUS = 100  # from this many documents on, a word must occur in two of them to count
+
+
+def lemma_vectorizer(n_documents):
+    """A TF-IDF vectoriser for lists of terms (see :func:`content_terms`): sublinear term
+    frequency, and in corpora of ``SMALL_CORPUS`` documents or more only words met twice
+    (a word met once cannot carry a code, or a theme, to another answer)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(analyzer=_identity, min_df=2 if n_documents >= SMALL_CORPUS else 1, sublinear_tf=True)
+
+
+def content_terms(words):
+    """The terms of analysed ``words``: folded lemmas of the content words and compound parts."""
+    return [w.folded_lemma for w in words if not w.is_stop] + [p for w in words for p in w.parts]
 
 
 class LemmaFeatures:
@@ -20,14 +34,10 @@ class LemmaFeatures:
 
     def fit_transform(self, answers):
         """Fit on ``answers``; their matrix, or None when they hold no content word at all."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        documents = [_document(answer) for answer in answers]
+        documents = [content_terms(answer.words) for answer in answers]
         if not any(documents):
             return None
-        # a word met once cannot carry a code to another answer; small corpora keep all
-        min_df = 2 if len(documents) >= SMALL_CORPUS else 1
-        self.vectorizer_ = TfidfVectorizer(analyzer=_identity, min_df=min_df, sublinear_tf=True)
+        self.vectorizer_ = lemma_vectorizer(len(documents))
         matrix = self.vectorizer_.fit_transform(documents)
         state = repr((analysis_fingerprint(), sorted(self.vectorizer_.vocabulary_.items())))
         self.key_ = hashlib.blake2b(state.encode() + self.vectorizer_.idf_.tobytes(), digest_size=16).digest()
@@ -40,16 +50,12 @@ class LemmaFeatures:
         stored = store.get_many([key]).get(key) if store else None
         if stored is not None:
             return sparse.load_npz(io.BytesIO(stored))
-        matrix = self.vectorizer_.transform([_document(answer) for answer in answers])
+        matrix = self.vectorizer_.transform([content_terms(answer.words) for answer in answers])
         if store:
             buffer = io.BytesIO()
             sparse.save_npz(buffer, matrix, compressed=False)
             store.put_many([(key, buffer.getvalue())])
         return matrix
-
-
-def _document(answer):
-    return [w.folded_lemma for w in answer.words if not w.is_stop] + [p for w in answer.words for p in w.parts]
 
 
 def _identity(tokens):

@@ -8,12 +8,10 @@ from sklearn.decomposition import PCA
 
 from qualcode.coding.analysed import analyse_answers
 from qualcode.discover.cluster import AutoKMeans, assign_outliers, centroids, distances
+from qualcode.discover.embedding import TextEmbedding
 from qualcode.discover.represent import class_tfidf, distinct_terms, representative, short_name
 from qualcode.discover.units import specificity, split_units
 
-# E5 is asymmetric; its authors use the "query" side for symmetric tasks such as clustering.
-# On the development set it gives themes closer to the gold codes (NMI 0.28 vs 0.21 at k=10).
-EMBED_KIND = "query"
 PCA_COMPONENTS = 20
 
 
@@ -35,8 +33,11 @@ class ThemeDiscoverer(BaseEstimator):
 
     Parameters
     ----------
-    embedder : str or Embedder
-        A name for :func:`qualcode.embed.get_embedder` or an object with ``embed(texts)``.
+    embedder : str, Embedder or embedding part
+        A name for :func:`qualcode.embed.get_embedder`, an object with ``embed(texts, kind)``
+        (both embed the units' texts through :class:`~qualcode.discover.embedding.TextEmbedding`),
+        or a part with ``fit_transform(units)`` such as
+        :class:`~qualcode.discover.embedding.LsaEmbedding`.
     n_clusters : int or "auto"
         The number of themes; ``"auto"`` lets :class:`AutoKMeans` choose it by silhouette.
     unit : "answer" or "sentence"
@@ -75,7 +76,7 @@ class ThemeDiscoverer(BaseEstimator):
         if len(self.units_) < 2:
             raise ValueError("discovering themes needs at least 2 non-empty texts")
         unit_texts = [unit.text for unit in self.units_]
-        self.embeddings_ = self._embedder().embed(unit_texts, kind=EMBED_KIND)
+        self.embeddings_ = self._embedding().fit_transform(self.units_)
         space = self._reduce(self.embeddings_)
         labels = assign_outliers(self.embeddings_, self._clusterer().fit_predict(space))
         self.labels_ = _by_size(labels)
@@ -83,15 +84,11 @@ class ThemeDiscoverer(BaseEstimator):
         self.cluster_centers_ = centroids(self.embeddings_, self.labels_, self.n_clusters_)
         self.distances_ = distances(self.embeddings_, self.labels_, self.cluster_centers_)
         self.themes_ = self._themes(unit_texts)
-        self.map_ = PCA(n_components=2, random_state=self.random_state).fit_transform(self.embeddings_)
+        self.map_ = _plane(self.embeddings_, self.random_state)
         return self
 
-    def _embedder(self):
-        if isinstance(self.embedder, str):
-            from qualcode.embed import get_embedder
-
-            return get_embedder(self.embedder)
-        return self.embedder
+    def _embedding(self):
+        return self.embedder if hasattr(self.embedder, "fit_transform") else TextEmbedding(self.embedder)
 
     def _reduce(self, vectors):
         if self.reducer is None:
@@ -127,6 +124,13 @@ class ThemeDiscoverer(BaseEstimator):
                 quotes=tuple(quotes),
             ))
         return themes
+
+
+def _plane(vectors, random_state):
+    """2-D coordinates for the map: PCA, padded with zeros for vectors of fewer dimensions."""
+    dimensions = min(2, *vectors.shape)
+    plane = PCA(n_components=dimensions, random_state=random_state).fit_transform(vectors)
+    return np.hstack([plane, np.zeros((len(vectors), 2 - dimensions))])
 
 
 def _by_size(labels):

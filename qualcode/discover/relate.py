@@ -1,18 +1,19 @@
 """How discovered themes relate to a codebook, and what the codebook could gain from them.
 
-A theme *overlaps* a code when at least ``OVERLAP`` of its answers carry that code; a theme
-whose answers mostly carry no code at all is a candidate new code (a theme whose answers are
+A theme *overlaps* a code when at least ``OVERLAP`` of its units (answers or sentences) carry
+that code; a theme whose units mostly carry no code at all is a candidate new code (a theme whose answers are
 coded, but with many different codes, is neither). For each existing code, content words that
 its keywords miss are suggested as keywords when they are frequent in its answers and rare in
 the others' (so that adding them would not code answers wrongly).
 """
+import json
 from collections import Counter
 from dataclasses import dataclass
 
 from qualcode.discover.units import is_content, specificity
 
-OVERLAP = 0.5            # share of a theme's answers a code must carry to cover the theme
-UNCOVERED = 0.5          # share of uncoded answers that makes a theme a candidate new code
+OVERLAP = 0.5            # share of a theme's units a code must carry to cover the theme
+UNCOVERED = 0.5          # share of uncoded units that makes a theme a candidate new code
 MIN_KEYWORD_ANSWERS = 3  # a suggested keyword occurs in at least this many of the code's answers
 MIN_KEYWORD_PRECISION = 0.5  # ... and at least this share of the answers using it carry the code
 MIN_KEYWORD_SPECIFICITY = 0.75  # no everyday words such as "dra", "försöka", "tillbaka"
@@ -21,30 +22,69 @@ MAX_KEYWORDS = 8
 
 @dataclass(frozen=True)
 class Relation:
-    """A theme's place in the codebook: share of its answers per code, uncoded, the overlap."""
+    """A theme's place in the codebook: share of its units per code, uncoded, the overlap."""
 
     theme: int
-    shares: tuple        # ((code id, share of the theme's answers), ...), largest first
+    shares: tuple        # ((code id, share of the theme's units), ...), largest first
     uncoded: float
     overlap: str | None
 
     @property
     def candidate(self):
-        """True when most of the theme's answers carry no code: a candidate new code."""
+        """True when most of the theme's units carry no code: a candidate new code."""
         return self.uncoded >= UNCOVERED
 
 
-def relate(themes, units, answer_codes):
-    """One :class:`Relation` per theme; ``answer_codes`` holds each answer's code ids."""
+def relate(themes, codes_per_unit):
+    """One :class:`Relation` per theme; ``codes_per_unit`` holds each unit's code ids (see :func:`unit_codes`)."""
     relations = []
     for theme in themes:
-        answers = sorted({units[i].answer for i in theme.members})
-        counts = Counter(code for a in answers for code in answer_codes[a])
-        shares = tuple((code, count / len(answers)) for code, count in counts.most_common())
-        uncoded = sum(not answer_codes[a] for a in answers) / len(answers)
+        members = theme.members
+        counts = Counter(code for i in members for code in codes_per_unit[i])
+        shares = tuple((code, count / len(members)) for code, count in counts.most_common())
+        uncoded = sum(not codes_per_unit[i] for i in members) / len(members)
         overlap = shares[0][0] if shares and shares[0][1] >= OVERLAP else None
         relations.append(Relation(theme.id, shares, uncoded, overlap))
     return relations
+
+
+def unit_codes(units, answer_codes, answer_evidence):
+    """Each unit's code ids, from its answer's codes and their evidence.
+
+    A unit carries a code of its answer when the code's evidence (a matched word or the
+    evidence sentence, by its offset in the original text; ``answer_evidence`` holds
+    :func:`evidence_starts` of each answer) starts inside the unit's span: a sentence carries
+    only the codes found in it, a whole answer all of its codes. A code without evidence (a
+    table coded by hand) goes to every unit of its answer.
+    """
+    found = []
+    for unit in units:
+        start, end = unit.span
+        starts = answer_evidence[unit.answer]
+        found.append(tuple(code for code in answer_codes[unit.answer]
+                           if not starts.get(code) or any(start <= s < end for s in starts[code])))
+    return found
+
+
+def evidence_starts(evidence):
+    """``{code id: [offsets]}`` where a coded answer's evidence lies: matched words, evidence sentence.
+
+    ``evidence`` is one answer's evidence as ``qualcode code`` writes it (a JSON string or a
+    dict); anything unreadable counts as no evidence.
+    """
+    if isinstance(evidence, str):
+        try:
+            evidence = json.loads(evidence) if evidence.strip() else {}
+        except ValueError:
+            return {}
+    if not isinstance(evidence, dict):
+        return {}
+    return {code: _offsets(entry) for code, entry in evidence.items() if isinstance(entry, dict)}
+
+
+def _offsets(entry):
+    places = [*entry.get("matches", []), entry.get("sentence") or {}]
+    return [place["start"] for place in places if isinstance(place, dict) and isinstance(place.get("start"), int)]
 
 
 def missing_keywords(codebook, answers, answer_codes, display):

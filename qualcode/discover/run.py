@@ -1,5 +1,6 @@
 """Discovery on an answer table, end to end: select answers, find themes, relate them to the
 codebook, draft suggestions, and write everything into one output folder."""
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -7,10 +8,12 @@ import pandas as pd
 
 from qualcode.coding.analysed import analyse_answers
 from qualcode.discover.discoverer import ThemeDiscoverer
-from qualcode.discover.relate import missing_keywords, relate
+from qualcode.discover.embedding import LsaEmbedding
+from qualcode.discover.modes import EmbeddingChoice, choose_embedding
+from qualcode.discover.relate import evidence_starts, missing_keywords, relate, unit_codes
 from qualcode.discover.render import map_png, suggestions_markdown, themes_html, themes_markdown
 from qualcode.discover.suggest import suggested_codebook
-from qualcode.discover.units import display_forms
+from qualcode.discover.units import display_forms, split_units
 from qualcode.errors import InputError, located
 
 OUTPUT_FILES = ("clusters.csv", "themes.md", "themes.html", "map.png", "suggested_codebook.yaml",
@@ -26,66 +29,132 @@ class Discovery:
     unit_word: str
     unit_ids: list
     coded: bool
+    unit_codes: list
     relations: list
     codebook: object
     missing: dict
     draft: object
     candidate_ids: dict
+    embedding: EmbeddingChoice
     summary: str
 
 
+@dataclass(frozen=True)
+class Coding:
+    """Each answer's code ids and, per code, the offsets where its evidence lies."""
+
+    codes: list
+    evidence: list
+
+
 def discover(table, codebook=None, uncoded_only=False, unit="answer", clusters="auto", seed=0,
-             embedder="default"):
+             embedder="default", mode="auto", question=None):
     """Find the themes of ``table``'s substantive answers and relate them to ``codebook``.
 
     The answers' codes come from the table's ``codes`` column when it has one (a table written
-    by ``qualcode code``), otherwise from coding with ``codebook``. ``uncoded_only`` keeps the
-    answers that carry no code.
+    by ``qualcode code``), otherwise from coding with ``codebook`` (in the chosen mode).
+    ``uncoded_only`` keeps the answers that carry no code; ``question`` (a name or a list of
+    names in the table's question column) keeps the answers to those questions. ``mode`` is
+    "accurate" (``embedder``, E5 by default), "fast" (LSA) or "auto" (see
+    :func:`~qualcode.discover.modes.choose_embedding`).
     """
+    if question:
+        table = answers_to(table, question)
     source = str(table.source or "answers")
-    codes = current_codes(table, codebook, embedder, seed)
-    if uncoded_only and codes is None:
-        raise InputError(located(source, "--uncoded-only needs the answers' codes; give --codebook "
-                                         "or a table coded by 'qualcode code' (with a 'codes' column)"))
+    choice = choose_embedding(mode, embedded_texts(table, codebook, unit), embedder)
+    coding = current_coding(table, codebook, choice, seed)
+    coded = coding is not None
     substantive = [i for i, keep in enumerate(table.substantive) if keep]
-    rows = [i for i in substantive if not (uncoded_only and codes[i])]
-    if len(rows) < 2:
-        raise InputError(located(source, f"only {len(rows)} answers to cluster; discovery needs at least 2 "
-                                         "answers with content" + (" and no code" if uncoded_only else "")))
+    rows = _rows_to_cluster(substantive, coding, uncoded_only, source)
     texts = table.texts
-    model = ThemeDiscoverer(embedder=embedder, n_clusters=clusters, unit=unit, random_state=seed)
+    model = ThemeDiscoverer(embedder=embedding_part(choice, seed), n_clusters=clusters, unit=unit,
+                            random_state=seed)
     model.fit([texts[i] for i in rows])
-    selected_codes = [codes[i] for i in rows] if codes is not None else [()] * len(rows)
-    relations = relate(model.themes_, model.units_, selected_codes)
+    coding = coding or Coding([()] * len(table), [{}] * len(table))
+    codes_per_unit = unit_codes(model.units_, [coding.codes[i] for i in rows], [coding.evidence[i] for i in rows])
+    relations = relate(model.themes_, codes_per_unit)
     missing = {}
-    if codebook is not None and codes is not None:
+    if codebook is not None and coded:
         answers = model.answers_ if substantive == rows else analyse_answers([texts[i] for i in substantive])
-        missing = missing_keywords(codebook, answers, [codes[i] for i in substantive], display_forms(answers))
+        missing = missing_keywords(codebook, answers, [coding.codes[i] for i in substantive], display_forms(answers))
     unit_texts = [u.text for u in model.units_]
     draft, candidate_ids = suggested_codebook(model.themes_, relations, unit_texts, codebook, missing)
     ids = table.frame[table.id_column].tolist()
     return Discovery(
         model=model, source=Path(source).name, unit_word=f"{unit}s",
-        unit_ids=[ids[rows[u.answer]] for u in model.units_], coded=codes is not None,
-        relations=relations, codebook=codebook, missing=missing, draft=draft,
-        candidate_ids=candidate_ids, summary=_summary(table, rows, model, uncoded_only, clusters, seed, embedder),
+        unit_ids=[ids[rows[u.answer]] for u in model.units_], coded=coded,
+        unit_codes=codes_per_unit, relations=relations, codebook=codebook, missing=missing, draft=draft,
+        candidate_ids=candidate_ids, embedding=choice,
+        summary=_summary(table, rows, model, uncoded_only, clusters, seed, choice, question),
     )
 
 
-def current_codes(table, codebook, embedder="default", seed=0):
-    """Each answer's code ids: from a ``codes`` column, else by coding with ``codebook``, else None."""
-    if "codes" in table.frame.columns:
-        column = table.frame["codes"]
-    elif codebook is not None:
+def _rows_to_cluster(substantive, coding, uncoded_only, source):
+    """The substantive rows, less the coded ones with ``uncoded_only``; at least 2 of them."""
+    if uncoded_only and coding is None:
+        raise InputError(located(source, "--uncoded-only needs the answers' codes; give --codebook "
+                                         "or a table coded by 'qualcode code' (with a 'codes' column)"))
+    rows = [i for i in substantive if not (uncoded_only and coding.codes[i])]
+    if len(rows) < 2:
+        raise InputError(located(source, f"only {len(rows)} answers to cluster; discovery needs at least 2 "
+                                         "answers with content" + (" and no code" if uncoded_only else "")))
+    return rows
+
+
+def answers_to(table, question):
+    """``table`` restricted to the answers to ``question`` (a name or a list of names in its
+    question column); raises InputError naming the file and the questions it has."""
+    asked = [question] if isinstance(question, str) else list(question)
+    source = table.source or "answers"
+    if table.question_column is None:
+        raise InputError(located(source, f"--question {asked[0]!r}: the answers have no question column; "
+                                         "name it with --question-column"))
+    column = table.frame[table.question_column]
+    available = list(dict.fromkeys(column))
+    unknown = [name for name in asked if name not in available]
+    if unknown:
+        from qualcode.io.columns import list_columns
+
+        raise InputError(located(source, f"--question {unknown[0]!r}: no answers to it in column "
+                                         f"{table.question_column!r}; the questions are: {list_columns(available)}"))
+    return dataclasses.replace(table, frame=table.frame[column.isin(asked)].reset_index(drop=True))
+
+
+def embedded_texts(table, codebook, unit):
+    """Yield the texts accurate discovery would embed: the answers it must code, the units of
+    every substantive answer (which of them are clustered is known only after coding).
+    A generator, so that nothing is analysed unless ``--mode auto`` needs the texts."""
+    if _needs_coding(table, codebook):
+        yield from table.texts
+    answers = [text for text, keep in zip(table.texts, table.substantive) if keep]
+    yield from [u.text for u in split_units(analyse_answers(answers), unit)[0]] if unit == "sentence" else answers
+
+
+def embedding_part(choice, seed):
+    """The embedding part of the discoverer for ``choice``: LSA when fast, else its embedder."""
+    return LsaEmbedding(random_state=seed) if choice.mode == "fast" else choice.embedder
+
+
+def current_coding(table, codebook, choice, seed=0):
+    """Each answer's codes and evidence: from the table's ``codes`` (and ``evidence``) columns,
+    else by coding with ``codebook`` in the chosen mode, else None."""
+    frame = table.frame
+    if "codes" not in frame.columns and not _needs_coding(table, codebook):
+        return None
+    if _needs_coding(table, codebook):
         from qualcode.coding import code_table
 
-        column = code_table(table, codebook, embedder=embedder, seed=seed)["codes"]
-    else:
-        return None
-    return [tuple(code for code in str(value).split(";") if code) for value in column]
+        frame = code_table(table, codebook, embedder=choice.embedder, mode=choice.mode, seed=seed)
+    evidence = frame["evidence"] if "evidence" in frame.columns else [{}] * len(frame)
+    codes = [tuple(code for code in str(value).split(";") if code) for value in frame["codes"]]
+    return Coding(codes, [evidence_starts(value) for value in evidence])
 
 
-def _summary(table, rows, model, uncoded_only, clusters, seed, embedder):
+def _needs_coding(table, codebook):
+    return codebook is not None and "codes" not in table.frame.columns
+
+
+def _summary(table, rows, model, uncoded_only, clusters, seed, choice, question):
     empty = int((~table.substantive).sum())
     left_out = [f"{empty} without content"]
     if uncoded_only:
@@ -93,9 +162,10 @@ def _summary(table, rows, model, uncoded_only, clusters, seed, embedder):
     how = (f"k = {model.n_clusters_} chosen by silhouette" if clusters == "auto"
            else f"k = {model.n_clusters_} as asked")
     units = f" ({len(model.units_)} sentences)" if model.unit == "sentence" else ""
-    return (f"{len(rows)} of {len(table)} answers{units} in {model.n_clusters_} themes ({how}); "
-            f"left out: {', '.join(left_out)}. "
-            f"Seed {seed}, embedder {embedder}.")
+    asked = [question] if isinstance(question, str) else list(question or ())
+    to = f" to question {', '.join(asked)}" if asked else ""
+    return (f"{len(rows)} of {len(table)} answers{to}{units} in {model.n_clusters_} themes ({how}); "
+            f"left out: {', '.join(left_out)}. Seed {seed}, embedding: {choice}.")
 
 
 def check_output_dir(folder, inputs=()):

@@ -1,9 +1,10 @@
 """Units of discovery (whole answers or their sentences) and the words that label them.
 
 Every unit carries the index of its answer, its sentence number (1-based; 1 for whole
-answers), its text, and its *terms*: content lemmas, the parts of compounds and adjacent
-content-lemma pairs, keyed by their diacritic-folded form. Swedish stop words and survey
-filler never become terms, so no theme is named "kommun", "vi" or "att".
+answers), its text, its span in the answer's original text, its analysed words, and its
+*terms*: content lemmas, the parts of compounds and adjacent content-lemma pairs, keyed by
+their diacritic-folded form. Swedish stop words and survey filler never become terms, so no
+theme is named "kommun", "vi" or "att".
 """
 from collections import Counter
 from dataclasses import dataclass
@@ -29,11 +30,14 @@ GENERIC_FLOOR = 0.2
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """One unit to cluster: its answer, sentence number, text and term keys."""
+    """One unit to cluster: its answer, sentence number, text, (start, end) in the answer's
+    original text, analysed words and term keys."""
 
     answer: int
     sentence: int
     text: str
+    span: tuple
+    words: tuple
     terms: tuple
 
 
@@ -50,13 +54,13 @@ def split_units(answers, unit="answer"):
     for index, answer in enumerate(answers):
         if unit == "answer":
             if answer.text.strip():
-                units.append(Unit(index, 1, answer.text, terms(answer.words)))
+                units.append(Unit(index, 1, answer.text, (0, len(answer.text)), answer.words, terms(answer.words)))
             continue
-        for number in range(len(answer.sentences)):
+        for number, span in enumerate(answer.sentences):
             text = answer.sentence_text(number).strip()
             if text:
-                words = [word for word in answer.words if word.sentence == number]
-                units.append(Unit(index, number + 1, text, terms(words)))
+                words = tuple(word for word in answer.words if word.sentence == number)
+                units.append(Unit(index, number + 1, text, span, words, terms(words)))
     return units, display_forms(answers)
 
 
