@@ -83,14 +83,20 @@ class PatternIndex:
         return found
 
     def find(self, answer):
-        """Yield (key, pattern, first, last) for every match in ``answer``."""
+        """[(key, pattern, first, last), ...] for every match in ``answer``, in word order."""
         lenient = not answer.has_diacritics
         words = answer.words
+        known = self._starts[lenient]  # looked up inline: this loop runs once per word of the corpus
+        hits = []
         for index, word in enumerate(words):
-            for key, pattern in self.starting_at(word, lenient):
+            starting = known.get((word.lemma, word.folded, word.parts))
+            if starting is None:
+                starting = self.starting_at(word, lenient)
+            for key, pattern in starting:
                 last = index if len(pattern.words) == 1 else pattern.match_rest(words, index, lenient)
                 if last is not None:
-                    yield key, pattern, index, last
+                    hits.append((key, pattern, index, last))
+        return hits
 
 
 class LexicalMatcher:
@@ -151,7 +157,7 @@ class LexicalMatcher:
 
 
 def _matches(index, answer):
-    hits = list(index.find(answer))
+    hits = index.find(answer)
     if not hits:
         return {}
     words = answer.words
