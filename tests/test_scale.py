@@ -156,3 +156,15 @@ def test_recoding_after_a_keyword_edit_analyses_nothing_again(answers_csv, defau
     assert analysed_texts == []  # neither the answers nor the codebook's texts are analysed again
     first, second = (pd.read_csv(tmp_path / name, keep_default_na=False) for name in ("first.csv", "second.csv"))
     assert (first["codes"] != second["codes"]).any()
+
+
+def test_a_table_coded_in_chunks_in_memory_is_the_table_coded_whole(answers_csv, default_codebook_path):
+    from qualcode.scale import code_table_in_chunks
+
+    table = read_answers(answers_csv)
+    codebook = load_codebook(default_codebook_path)
+    whole = code_table(table, codebook, **FAST)
+    chunked = code_table_in_chunks(table, codebook, FAST, chunk_size=40)
+    pd.testing.assert_frame_equal(chunked, whole)
+    sampled = code_table_in_chunks(table, codebook, FAST, chunk_size=40, sample_size=100)
+    assert sampled["id"].tolist() == whole["id"].tolist() and sampled["codes"].str.len().gt(0).mean() > 0.5

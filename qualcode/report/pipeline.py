@@ -18,13 +18,14 @@ def make_report(answers, codebook_path, directory, by=None, min_group=5, per_cod
                 anonymised=False, reading=None, coding=None):
     """Code ``answers`` with the codebook and write the report files into ``directory``.
 
-    ``reading`` holds keyword arguments for :func:`qualcode.io.read_answers`, ``coding`` for
-    :func:`qualcode.coding.code_table`. Only the files in :data:`REPORT_FILES` are written
+    ``reading`` holds keyword arguments for :func:`qualcode.io.read_answers`, ``coding`` the
+    Coder's settings (``mode``, ``embedder``, ``threshold``, ``seed``). Only the files in :data:`REPORT_FILES` are written
     (replacing earlier ones); the folder is created when missing. Returns the :class:`Report`.
     """
     from qualcode.codebook import load_codebook
-    from qualcode.coding import code_table, coding_metadata
+    from qualcode.coding import coding_metadata
     from qualcode.io import read_answers
+    from qualcode.scale import code_table_in_chunks
 
     directory = Path(directory)
     inputs = (answers, codebook_path)
@@ -35,7 +36,8 @@ def make_report(answers, codebook_path, directory, by=None, min_group=5, per_cod
     _check_folder(directory, inputs)
     settings = {"mode": "accurate", "embedder": "default", "threshold": None, "seed": 0, **(coding or {})}
     explain(f"coding {len(table.frame)} answers from {answers} ({settings['mode']} mode)")
-    coded = CodedAnswers.from_table(table, code_table(table, codebook, **settings), str(answers))
+    # coded as `qualcode code` codes: the analyses of one chunk at a time are in memory
+    coded = CodedAnswers.from_table(table, code_table_in_chunks(table, codebook, settings), str(answers))
     report = build_report(coded, codebook, by, min_group, per_code, anonymised, settings)
     metadata = coding_metadata(codebook, table, {**settings, "anonymised": anonymised})
     write_report(report, directory, metadata, inputs)

@@ -6,6 +6,6 @@
 :mod:`qualcode.scale.dask_engine` (needs the ``dask`` extra) codes a partitioned Parquet data
 set on a Dask cluster with the same fitted coder and the same results.
 """
-from qualcode.scale.stream import DEFAULT_CHUNK, DEFAULT_SAMPLE, code_file, fit_on_sample
+from qualcode.scale.stream import DEFAULT_CHUNK, DEFAULT_SAMPLE, code_file, code_table_in_chunks, fit_on_sample
 
-__all__ = ["DEFAULT_CHUNK", "DEFAULT_SAMPLE", "code_file", "fit_on_sample"]
+__all__ = ["DEFAULT_CHUNK", "DEFAULT_SAMPLE", "code_file", "code_table_in_chunks", "fit_on_sample"]

@@ -52,7 +52,7 @@ def open_answers(path, reading, chunk_size):
     """The :class:`AnswerSource` for ``path`` read with ``reading`` (the CLI's answer options)."""
     path = Path(path)
     streamed = _streamed_source(path, reading, chunk_size) if _streamable(path, reading) else None
-    return streamed or _whole_source(read_answers(path, **reading), chunk_size)
+    return streamed or whole_source(read_answers(path, **reading), chunk_size)
 
 
 def _streamable(path, reading):
@@ -61,7 +61,8 @@ def _streamable(path, reading):
             and path.is_file() and path.stat().st_size >= STREAM_FROM_BYTES)
 
 
-def _whole_source(table, chunk_size):
+def whole_source(table, chunk_size):
+    """An :class:`AnswerSource` handing out the rows of an AnswerTable already in memory."""
     def chunks():
         for start in range(0, len(table.frame), chunk_size):
             yield start, table.frame.iloc[start:start + chunk_size]

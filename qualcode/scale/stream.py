@@ -8,14 +8,16 @@ sample and a few chunks, never the whole corpus.
 """
 import warnings
 
+import pandas as pd
+
 from qualcode.coding import Coder, coding_metadata
 from qualcode.coding.analysed import garbage_collection_paused, long_lived_objects_frozen
-from qualcode.coding.table import metadata_json
+from qualcode.coding.table import coded_frame, metadata_json
 from qualcode.io import sidecar_path, write_text
 from qualcode.progress import explain
 from qualcode.scale.pool import coded_chunks
 from qualcode.scale.sample import Sampler
-from qualcode.scale.sources import open_answers
+from qualcode.scale.sources import open_answers, whole_source
 from qualcode.scale.writers import chunk_writer
 
 DEFAULT_SAMPLE = 20_000
@@ -49,13 +51,8 @@ def code_file(answers, codebook, output, reading, settings, jobs=1, chunk_size=D
     source = open_answers(answers, reading, chunk_size)
     coder, fitted_on = fit_on_sample(codebook, settings, source.chunks(), source.text_column, sample_size)
     rows = with_codes = 0
-    issued = set()
-    with chunk_writer(output) as write, long_lived_objects_frozen():
-        frames = (frame for _, frame in source.chunks())
-        for coded, messages in coded_chunks(coder, frames, source.text_column, jobs):
-            for message in set(messages) - issued:
-                warnings.warn(message, stacklevel=2)
-            issued.update(messages)
+    with chunk_writer(output) as write:
+        for coded in _coded_frames(coder, source, jobs):
             coded = annotate(coded) if annotate else coded
             write(coded)
             rows, with_codes = rows + len(coded), with_codes + int((coded["codes"] != "").sum())
@@ -64,3 +61,27 @@ def code_file(answers, codebook, output, reading, settings, jobs=1, chunk_size=D
     metadata = coding_metadata(codebook, source.table, recorded)
     write_text(sidecar_path(output), metadata_json(metadata), inputs=inputs)
     return rows, with_codes
+
+
+def code_table_in_chunks(table, codebook, settings, jobs=1, chunk_size=DEFAULT_CHUNK, sample_size=DEFAULT_SAMPLE):
+    """The coded DataFrame of ``table`` (an AnswerTable), coded as ``qualcode code`` codes a file:
+    fitted on a sample, then chunk by chunk, so that only one chunk's analyses are in memory.
+
+    Up to ``sample_size`` answers this is exactly :func:`qualcode.coding.code_table`.
+    """
+    source = whole_source(table, chunk_size)
+    coder, _ = fit_on_sample(codebook, settings, source.chunks(), source.text_column, sample_size)
+    frames = list(_coded_frames(coder, source, jobs))
+    return pd.concat(frames) if frames else coded_frame(table.frame, coder.code([]), coder.codes_)
+
+
+def _coded_frames(coder, source, jobs):
+    """Yield each chunk of ``source`` coded, issuing each warning coding gives once."""
+    issued = set()
+    with long_lived_objects_frozen():
+        frames = (frame for _, frame in source.chunks())
+        for coded, messages in coded_chunks(coder, frames, source.text_column, jobs):
+            for message in set(messages) - issued:
+                warnings.warn(message, stacklevel=3)
+            issued.update(messages)
+            yield coded
