@@ -97,3 +97,30 @@ def test_atomic_path_into_a_missing_folder_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="cannot write here"):
         with atomic_path(tmp_path / "saknas" / "figur.png"):
             pass
+
+
+def test_workbook_of_several_sheets_keeps_text_and_repeated_column_names(tmp_path):
+    from openpyxl import load_workbook
+
+    from qualcode.io import write_workbook
+
+    method = pd.DataFrame([("Kodbok", "digital_mognad"), ("Läge", "fast")], columns=["", ""])
+    write_workbook({"Svar": ANSWERS.assign(text=["=SUMMA(A1)", "=)", "tab\x0bbort"]), "Metod": method},
+                   tmp_path / "rapport.xlsx", inputs=())
+    workbook = load_workbook(tmp_path / "rapport.xlsx")
+    answers, notes = workbook["Svar"], workbook["Metod"]
+    assert answers.cell(2, 3).value == "=SUMMA(A1)" and answers.cell(2, 3).data_type == "s"
+    assert answers.cell(4, 3).value == "tab_x000b_bort"
+    assert answers.cell(1, 1).font.bold and answers.freeze_panes == "A2"
+    assert [[c.value for c in row] for row in notes.iter_rows(min_row=2)] == [["Kodbok", "digital_mognad"],
+                                                                             ["Läge", "fast"]]
+
+
+def test_workbook_refuses_to_overwrite_an_input(tmp_path):
+    from qualcode.io import write_workbook
+
+    source = tmp_path / "svar.xlsx"
+    source.write_bytes(b"analyst's workbook")
+    with pytest.raises(InputError, match="svar.xlsx"):
+        write_workbook({"Svar": ANSWERS}, source, inputs=(source,))
+    assert source.read_bytes() == b"analyst's workbook"

@@ -1,6 +1,5 @@
 """Coding at scale: chunks, a sample to fit on, a process pool, streamed input, the analysis cache."""
 import json
-import warnings
 
 import pandas as pd
 import pytest
@@ -9,7 +8,7 @@ from click.testing import CliRunner
 from qualcode.cli import cli
 from qualcode.codebook import load_codebook
 from qualcode.coding import code_table
-from qualcode.coding.analysed import AnalysisCache, analyse_answers
+from qualcode.coding.analysed import analyse_answers
 from qualcode.io import read_answers
 from qualcode.scale import code_file, sources
 from qualcode.scale.sample import Sampler
@@ -128,17 +127,6 @@ def test_analysis_cache_gives_the_same_views(tmp_path):
     assert analyse_answers(texts) == fresh  # analysed and stored
     assert analyse_answers(texts) == fresh  # read back
     assert all(isinstance(word.start, int) for answer in analyse_answers(texts) for word in answer.words)
-
-
-def test_a_broken_cache_file_is_skipped(tmp_path):
-    path = tmp_path / "analysis.sqlite"
-    path.write_bytes(b"not a database at all" * 100)
-    cache = AnalysisCache(path)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert cache.lookup(["svar"]) == {}
-        cache.store_views(analyse_answers(["svar"], cache=False))
-    assert not cache.usable
 
 
 def test_recoding_after_a_keyword_edit_analyses_nothing_again(answers_csv, default_codebook_path, tmp_path, monkeypatch):

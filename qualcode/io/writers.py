@@ -146,8 +146,7 @@ def markdown_table(frame):
 
 
 def _check_xlsx_cells(frame, path):
-    for column in frame.columns:
-        values = frame[column]
+    for column, values in _columns(frame):
         if values.dtype.kind in "biufcmM":
             continue
         lengths = values.map(lambda v: len(v) if isinstance(v, str) else 0)
@@ -160,34 +159,74 @@ def _check_xlsx_cells(frame, path):
 
 
 XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+XLSX_SHEET_NAME_CHARS = 31
+XLSX_MAX_WIDTH = 80
+XLSX_WIDTH_SAMPLE = 200  # values read to size a column
+
+
+def write_workbook(sheets, path, inputs=()):
+    """Write ``sheets`` (``{sheet name: DataFrame}``) as one .xlsx workbook, atomically.
+
+    Rows stream to the file (openpyxl's write-only mode), so a sheet of a million answers costs
+    little memory. Text stays text (an answer "=)" is no formula; control characters are
+    escaped), the header is bold and frozen, and columns are as wide as their first values.
+    """
+    path = Path(path)
+    check_output_path(path, inputs, (".xlsx",))
+    for frame in sheets.values():
+        _check_xlsx_cells(frame, path)
+    with atomic_path(path) as temporary:
+        _write_sheets(sheets, temporary)
 
 
 def _write_xlsx(frame, path):
-    """Write with openpyxl: text stays text (an answer '=)' is no formula), header frozen."""
+    _write_sheets({"answers": frame}, path)
+
+
+def _write_sheets(sheets, path):
     from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    for name, frame in sheets.items():
+        sheet = workbook.create_sheet(name[:XLSX_SHEET_NAME_CHARS])
+        sheet.freeze_panes = "A2"
+        for number, (column, values) in enumerate(_columns(frame), 1):
+            sheet.column_dimensions[get_column_letter(number)].width = _xlsx_width(column, values)
+        header = [_xlsx_cell(sheet, str(column)) for column in frame.columns]
+        for cell in header:
+            cell.font = Font(bold=True)
+        sheet.append(header)
+        for row in frame.itertuples(index=False, name=None):
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
+    workbook.save(path)
+
+
+def _xlsx_cell(sheet, value):
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils.escape import escape
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("answers")
-    sheet.freeze_panes = "A2"
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if is_missing(value):
+        return None
+    if isinstance(value, (bool, int, float)) or (
+            isinstance(value, (dt.date, dt.datetime)) and getattr(value, "tzinfo", None) is None):
+        return value
+    cell = WriteOnlyCell(sheet, XLSX_ILLEGAL.sub(lambda m: escape(m.group()), cell_text(value)))
+    cell.data_type = "s"
+    return cell
 
-    def cell(value):
-        if hasattr(value, "item") and not isinstance(value, str):
-            value = value.item()
-        if is_missing(value):
-            return None
-        if isinstance(value, (bool, int, float)) or (
-                isinstance(value, (dt.date, dt.datetime)) and getattr(value, "tzinfo", None) is None):
-            return value
-        written = WriteOnlyCell(sheet, XLSX_ILLEGAL.sub(lambda m: escape(m.group()), cell_text(value)))
-        written.data_type = "s"
-        return written
 
-    sheet.append([cell(str(column)) for column in frame.columns])
-    for row in frame.itertuples(index=False, name=None):
-        sheet.append([cell(value) for value in row])
-    workbook.save(path)
+def _columns(frame):
+    """(name, values) of each column, by position: names may repeat (a method sheet's "")."""
+    return [(column, frame.iloc[:, number]) for number, column in enumerate(frame.columns)]
+
+
+def _xlsx_width(column, values):
+    longest = max([len(str(column))] + [len(cell_text(v)) for v in values.head(XLSX_WIDTH_SAMPLE)])
+    return min(XLSX_MAX_WIDTH, longest + 2)
 
 
 WRITERS = {".csv": _write_csv, ".xlsx": _write_xlsx, ".jsonl": _write_jsonl,

@@ -3,12 +3,11 @@ import io
 
 import pandas as pd
 
-from qualcode.io import atomic_path
+from qualcode.io import atomic_path, write_workbook
 from qualcode.report.counts import displayed_counts
 from qualcode.report.markdown_render import group_notes, group_summary, has_groups, section_note
 from qualcode.report.text import labelled_cooccurrence, quote_line, theme_table
 
-XLSX_MAX_WIDTH = 80
 
 
 def write_docx(report, path):
@@ -64,44 +63,18 @@ def _docx_table(document, frame):
             cell.text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def write_xlsx(report, path, answers):
+def write_xlsx(report, path, answers, inputs=()):
     """Write the report's tables as sheets: answers with codes, counts, quotes, co-occurrence,
     codebook and method."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     words = report.words
-    sheets = {
+    write_workbook({
         words["sheet_answers"]: answers,
         words["sheet_counts"]: displayed_counts(report.counts, report.min_group),
         words["sheet_quotes"]: report.quotes,
         words["sheet_cooccurrence"]: labelled_cooccurrence(report),
         words["sheet_codebook"]: codebook_frame(report.codebook, words),
         words["sheet_method"]: pd.DataFrame(report.method, columns=["", ""]),
-    }
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for name, frame in sheets.items():
-        sheet = workbook.create_sheet(name[:31])
-        sheet.append([str(c) for c in frame.columns])
-        for values in frame.itertuples(index=False, name=None):
-            sheet.append([_xlsx_value(v) for v in values])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        for letter, column in zip((c.column_letter for c in sheet[1]), frame.columns):
-            longest = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
-            sheet.column_dimensions[letter].width = min(XLSX_MAX_WIDTH, longest + 2)
-    with atomic_path(path) as temporary:
-        workbook.save(temporary)
-
-
-def _xlsx_value(value):
-    if isinstance(value, str):
-        return value
-    if value is None or pd.isna(value):
-        return None
-    return value.item() if hasattr(value, "item") else value
+    }, path, inputs)
 
 
 def codebook_frame(codebook, words):

@@ -61,7 +61,7 @@ def write_report(report, directory, metadata, inputs=()):
     write_text(directory / "report.html", render_html(report), inputs)
     write_text(directory / "report.md", render_markdown(report), inputs)
     write_docx(report, directory / "report.docx")
-    write_xlsx(report, directory / "report.xlsx", answers)
+    write_xlsx(report, directory / "report.xlsx", answers, inputs)
 
 
 def _check_folder(directory, inputs):
