@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from qualcode.report import select_quotes, trim_quote
-from qualcode.report.quotes import _diverse
+from qualcode.report.quotes import _diverse, best_candidates
 from test_report_data import CODEBOOK, coded_answers
 
 
@@ -91,3 +91,11 @@ def test_diverse_takes_quotes_shown_elsewhere_only_when_nothing_else_is_left():
     scores = np.array([0.99, 0.5, 0.5])
     assert 0 not in _diverse(quotes, scores, ["r1", "r2", "r3"], 2, used)
     assert _diverse(quotes, scores, ["r1", "r2", "r3"], 3, used)[-1] == 0
+
+
+def test_quotes_are_chosen_among_the_highest_scoring_answers_in_row_order():
+    rows = list(range(10, 20))
+    scores = np.array([0.5, 0.9, 0.1, 0.9, 0.7, 0.2, 0.95, 0.3, 0.6, 0.8])
+    kept, kept_scores = best_candidates(rows, scores, limit=4)
+    assert kept == [11, 13, 16, 19] and kept_scores.tolist() == [0.9, 0.9, 0.95, 0.8]
+    assert best_candidates(rows, scores, limit=10) == (rows, scores)

@@ -9,6 +9,8 @@ from qualcode.errors import InputError, located
 CODES_COLUMN = "codes"
 EVIDENCE_COLUMN = "evidence"
 SCORE_PREFIX = "score_"
+ANALYSED_AT_ONCE = 10_000  # answers whose analyses are held at once to find sentences
+
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,11 @@ class CodedAnswers:
         """A copy that knows every answer's sentence offsets (one pass of the language pipeline)."""
         from qualcode.coding.analysed import analyse_answers  # spaCy only when quotes are wanted
 
-        texts = self.frame[self.text_column].astype(str)
-        return replace(self, sentences=tuple(a.sentences for a in analyse_answers(texts)))
+        texts = self.frame[self.text_column].astype(str).tolist()
+        sentences = []
+        for start in range(0, len(texts), ANALYSED_AT_ONCE):  # only a chunk's analyses in memory
+            sentences += [answer.sentences for answer in analyse_answers(texts[start:start + ANALYSED_AT_ONCE])]
+        return replace(self, sentences=tuple(sentences))
 
     def scores(self, code_id):
         """The ``score_<id>`` column as floats (1.0 where the table has no such column)."""

@@ -12,6 +12,7 @@ ELLIPSIS = "…"
 MAX_QUOTE_CHARS = 320
 TOO_SIMILAR = 0.8        # cosine similarity above which a quote repeats one already chosen
 RELEVANCE_WEIGHT = 0.7   # maximal marginal relevance: relevance against difference
+MAX_CANDIDATES = 300     # a code's highest-scoring answers among which its quotes are chosen
 QUOTE_COLUMNS = ["code", "label", "quote", "id", "respondent", "score", "question", "path"]
 
 
@@ -53,12 +54,25 @@ def _code_quotes(coded, codebook, code_id, candidates, quoted, sentences, per_co
     family = _family(code_id, codebook)
     texts = coded.frame[coded.text_column]
     scores = _family_scores(coded, family, candidates)
+    candidates, scores = best_candidates(candidates, scores)
     quotes = [trim_quote(str(texts.iat[i]), _evidence_spans(coded.evidence(i), family),
                          sentences[i], max_chars) for i in candidates]
     respondents = coded.respondents.iloc[candidates].tolist()
     used = np.array([i in quoted for i in candidates], dtype=bool)
     return [(candidates[pick], quotes[pick], scores[pick])
             for pick in _diverse(quotes, scores, respondents, per_code, used)]
+
+
+def best_candidates(candidates, scores, limit=MAX_CANDIDATES):
+    """The ``limit`` highest-scoring of ``candidates`` (rows) and their scores, in row order.
+
+    Quotes are compared with each other pairwise: among all 40,000 answers that carry a code
+    in a large survey that would take gigabytes, and the typical quote is a confident one.
+    """
+    if len(candidates) <= limit:
+        return candidates, scores
+    keep = np.sort(np.argsort(-scores, kind="stable")[:limit])
+    return [candidates[k] for k in keep], scores[keep]
 
 
 def trim_quote(text, spans, sentences, max_chars=MAX_QUOTE_CHARS):
