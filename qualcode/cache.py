@@ -40,18 +40,10 @@ class BlobStore:
 
     def get_many(self, keys):
         """``{key: value}`` for those of ``keys`` in the store (including those just put)."""
-        keys = list(dict.fromkeys(keys))
-        self.wait()
-        if not self.usable or not keys:
-            return {}
         return dict(self._select(keys, values=True))
 
     def present(self, keys):
         """Those of ``keys`` in the store, without reading their values."""
-        keys = list(dict.fromkeys(keys))
-        self.wait()
-        if not self.usable or not keys:
-            return set()
         return {row[0] for row in self._select(keys, values=False)}
 
     def put_many(self, items):
@@ -59,9 +51,10 @@ class BlobStore:
 
         At most one write is pending, so memory holds one batch of values, never a queue.
         """
+        items = list(items)
         with self._pending_lock:
             self._wait()
-            if not self.usable:
+            if not self.usable or not items:
                 return
             if self._writer is None:
                 # its thread is joined when the interpreter exits: a pending write completes
@@ -79,6 +72,10 @@ class BlobStore:
             self._pending = None
 
     def _select(self, keys, values):
+        keys = list(dict.fromkeys(keys))
+        self.wait()
+        if not self.usable or not keys:
+            return []
         columns = "key, value" if values else "key"
         rows = []
         try:

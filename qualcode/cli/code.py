@@ -7,7 +7,6 @@ import click
 from qualcode.cli.options import answer_options, verbosity_options
 from qualcode.progress import explain, say
 
-CODED_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".parquet")
 
 
 @click.command("code")
@@ -47,7 +46,7 @@ def code_command(answers, codebook_path, output, mode, embedder, threshold, seed
     """Code answers against a codebook (large files in chunks; on a Dask cluster with --engine dask)."""
     from qualcode.codebook import load_codebook
     from qualcode.coding import coding_metadata
-    from qualcode.coding.table import metadata_json
+    from qualcode.coding.table import CODED_SUFFIXES, metadata_json
     from qualcode.io import check_output_path, read_answers, sidecar_path, write_table, write_text
 
     scaling = {"jobs": jobs, "chunk_size": chunk_size, "sample_size": sample_size}

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from qualcode import language
 from qualcode.language import fold, split_compound
-from qualcode.cache import BlobStore, blob_store
+from qualcode.cache import blob_store
 
 
 
@@ -148,11 +148,7 @@ class AnalysisCache:
     """Views of analysed answers in a :class:`qualcode.cache.BlobStore`, keyed by a hash of the text."""
 
     def __init__(self, store):
-        self.store = store if isinstance(store, BlobStore) else BlobStore(store)
-
-    @property
-    def usable(self):
-        return self.store.usable
+        self.store = store
 
     def lookup(self, texts):
         """``{text: AnalysedAnswer}`` for those of ``texts`` already in the cache."""

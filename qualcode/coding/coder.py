@@ -17,6 +17,7 @@ from qualcode.coding.lemma_features import LemmaFeatures
 from qualcode.coding.lexical import LexicalMatcher
 from qualcode.coding.selftrain import SelfTrainer
 from qualcode.coding.semantic import SemanticMatcher
+from qualcode.embed import ANSWER_KIND
 from qualcode.errors import InputError
 from qualcode.io import is_substantive
 
@@ -150,14 +151,14 @@ class Coder:
                 positive = {m.keyword for m in hits if not m.negated}
                 lexical[i, column[code_id]] = min(len(positive), MAX_KEYWORD_HITS)
                 negated_only[i, column[code_id]] = not positive
-        vectors = self._embedder().embed(texts, kind="query") if self.mode == "accurate" else None
+        vectors = self._embedder().embed(texts, kind=ANSWER_KIND) if self.mode == "accurate" else None
         return _Features(answers, matches, vectors, lexical, negated_only)
 
     def _embedder(self):
         if not hasattr(self, "embedder_"):
             from qualcode.embed import get_embedder
 
-            self.embedder_ = get_embedder(self.embedder) if isinstance(self.embedder, str) else self.embedder
+            self.embedder_ = get_embedder(self.embedder)
         return self.embedder_
 
     # -- semantic -------------------------------------------------------------------------

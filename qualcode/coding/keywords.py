@@ -41,20 +41,6 @@ class KeywordPattern:
     source: str
     words: tuple
 
-    def find(self, answer):
-        """Yield (first_word_index, last_word_index) of every match in ``answer``."""
-        lenient = not answer.has_diacritics
-        for index in range(len(answer.words)):
-            last = self.match_at(answer.words, index, lenient)
-            if last is not None:
-                yield index, last
-
-    def match_at(self, words, index, lenient):
-        """The index of the last word of a match starting at ``index``, or None."""
-        if not self.words[0].matches(words[index], lenient):
-            return None
-        return self.match_rest(words, index, lenient)
-
     def match_rest(self, words, index, lenient):
         """The index of the last word of a match whose first word matched at ``index``, or None."""
         position = index

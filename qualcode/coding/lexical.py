@@ -72,14 +72,10 @@ class PatternIndex:
             found.extend(self.prefixed)
         return found
 
-    def starting_at(self, word, lenient):
-        """(key, pattern) pairs whose first word matches ``word``."""
-        starts = self._starts[lenient]
-        form = (word.lemma, word.folded, word.parts)
-        found = starts.get(form)
-        if found is None:
-            found = starts[form] = tuple((key, pattern) for key, pattern in self.candidates(word)
-                                         if pattern.words[0].matches(word, lenient))
+    def _learn_starts(self, word, form, lenient):
+        """(key, pattern) pairs whose first word matches ``word`` (of forms ``form``), remembered."""
+        found = self._starts[lenient][form] = tuple(
+            (key, pattern) for key, pattern in self.candidates(word) if pattern.words[0].matches(word, lenient))
         return found
 
     def find(self, answer):
@@ -89,9 +85,10 @@ class PatternIndex:
         known = self._starts[lenient]  # looked up inline: this loop runs once per word of the corpus
         hits = []
         for index, word in enumerate(words):
-            starting = known.get((word.lemma, word.folded, word.parts))
+            form = (word.lemma, word.folded, word.parts)
+            starting = known.get(form)
             if starting is None:
-                starting = self.starting_at(word, lenient)
+                starting = self._learn_starts(word, form, lenient)
             for key, pattern in starting:
                 last = index if len(pattern.words) == 1 else pattern.match_rest(words, index, lenient)
                 if last is not None:

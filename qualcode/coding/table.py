@@ -9,6 +9,7 @@ from qualcode import __version__
 from qualcode.coding.coder import Coder
 
 OUTPUT_COLUMNS = ("codes", "evidence")
+CODED_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".parquet")  # formats a coded table may be written in
 
 
 def code_table(table, codebook, embedder="default", mode="accurate", threshold=None, seed=0):

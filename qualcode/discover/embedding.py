@@ -12,11 +12,8 @@ from sklearn.base import BaseEstimator
 from sklearn.decomposition import TruncatedSVD
 
 from qualcode.coding.lemma_features import content_terms, lemma_vectorizer
-from qualcode.embed import normalise_rows
+from qualcode.embed import ANSWER_KIND, get_embedder, normalise_rows
 
-# E5 is asymmetric; its authors use the "query" side for symmetric tasks such as clustering.
-# On the development set it gives themes closer to the gold codes (NMI 0.28 vs 0.21 at k=10).
-EMBED_KIND = "query"
 LSA_COMPONENTS = 100
 
 
@@ -24,18 +21,12 @@ class TextEmbedding:
     """Embeds the units' texts with a qualcode embedder (a name for
     :func:`qualcode.embed.get_embedder` or an object with ``embed(texts, kind)``)."""
 
-    def __init__(self, embedder="default", kind=EMBED_KIND):
+    def __init__(self, embedder="default"):
         self.embedder = embedder
-        self.kind = kind
 
     def fit_transform(self, units):
         """The embedder's vectors of the units' texts, shape ``(len(units), dim)``."""
-        embedder = self.embedder
-        if isinstance(embedder, str):
-            from qualcode.embed import get_embedder
-
-            embedder = get_embedder(embedder)
-        return embedder.embed([unit.text for unit in units], kind=self.kind)
+        return get_embedder(self.embedder).embed([unit.text for unit in units], kind=ANSWER_KIND)
 
 
 class LsaEmbedding(BaseEstimator):

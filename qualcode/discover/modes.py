@@ -6,7 +6,7 @@ two cores); otherwise LSA, which takes seconds on any corpus that fits in memory
 """
 from dataclasses import dataclass
 
-from qualcode.discover.embedding import EMBED_KIND
+from qualcode.embed import ANSWER_KIND, get_embedder, is_default
 from qualcode.errors import InputError
 
 MODES = ("auto", "accurate", "fast")
@@ -27,7 +27,7 @@ class EmbeddingChoice:
     reason: str
 
     def __str__(self):
-        name = "LSA" if self.mode == "fast" else "E5" if self.embedder in ("default", "e5") else self.embedder
+        name = "LSA" if self.mode == "fast" else "E5" if is_default(self.embedder) else self.embedder
         return f"{name} ({self.mode}; {self.reason})"
 
 
@@ -42,7 +42,7 @@ def choose_embedding(mode, texts, embedder="default"):
         raise InputError(f"--mode {mode}: unknown mode; use one of {', '.join(MODES)}")
     if mode != "auto":
         return EmbeddingChoice(mode, embedder, "as asked")
-    if not isinstance(embedder, str) or embedder not in ("default", "e5"):
+    if not isinstance(embedder, str) or not is_default(embedder):
         return EmbeddingChoice("accurate", embedder, "the embedder was named")
     texts = set(texts)
     total = sum(map(len, texts))
@@ -59,10 +59,8 @@ def choose_embedding(mode, texts, embedder="default"):
 def cached_texts(texts, embedder="default"):
     """Those of ``texts`` whose embedding by ``embedder`` (as discovery and coding ask for it)
     is in the on-disk cache; the model is neither loaded nor run."""
-    from qualcode.embed import get_embedder
-
     cache = get_embedder(embedder)
-    return cache.cached(texts, kind=EMBED_KIND) if hasattr(cache, "cached") else set()
+    return cache.cached(texts, kind=ANSWER_KIND) if hasattr(cache, "cached") else set()
 
 
 def _characters(count):

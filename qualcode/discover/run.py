@@ -142,9 +142,9 @@ def current_coding(table, codebook, choice, seed=0):
     if "codes" not in frame.columns and not _needs_coding(table, codebook):
         return None
     if _needs_coding(table, codebook):
-        from qualcode.coding import code_table
+        from qualcode.scale import code_table_in_chunks  # as `qualcode code` codes: same codes, bounded memory
 
-        frame = code_table(table, codebook, embedder=choice.embedder, mode=choice.mode, seed=seed)
+        frame = code_table_in_chunks(table, codebook, {"embedder": choice.embedder, "mode": choice.mode, "seed": seed})
     evidence = frame["evidence"] if "evidence" in frame.columns else [{}] * len(frame)
     codes = [tuple(code for code in str(value).split(";") if code) for value in frame["codes"]]
     return Coding(codes, [evidence_starts(value) for value in evidence])

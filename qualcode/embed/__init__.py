@@ -1,6 +1,6 @@
 """Embedders: one interface, the offline default (multilingual E5) and any local
 sentence-transformers folder, with an on-disk cache by content hash."""
-from qualcode.embed.base import Embedder, normalise_rows
+from qualcode.embed.base import ANSWER_KIND, Embedder, normalise_rows
 from qualcode.embed.cache import CachedEmbedder, cache_dir
 from qualcode.errors import InputError
 
@@ -15,7 +15,10 @@ def get_embedder(spec="default", cache=True):
 
     ``spec`` is ``"default"`` or ``"e5"`` (multilingual-e5-small, offline, in the default
     install) or ``"sentence-transformers:PATH"`` (a model folder on disk; needs the ``st`` extra).
+    An embedder object (anything with ``embed(texts, kind)``) is returned as it is.
     """
+    if not isinstance(spec, str):
+        return spec
     key = (spec, cache)
     if key not in _loaded:
         embedder = _build(spec)
@@ -23,8 +26,13 @@ def get_embedder(spec="default", cache=True):
     return _loaded[key]
 
 
+def is_default(spec):
+    """Whether ``spec`` names the offline default embedder."""
+    return spec in ("default", DEFAULT)
+
+
 def _build(spec):
-    if spec in ("default", DEFAULT):
+    if is_default(spec):
         from qualcode.embed.e5 import E5Embedder
 
         return E5Embedder()
@@ -38,4 +46,4 @@ def _build(spec):
     )
 
 
-__all__ = ["Embedder", "CachedEmbedder", "cache_dir", "get_embedder", "normalise_rows"]
+__all__ = ["ANSWER_KIND", "Embedder", "CachedEmbedder", "cache_dir", "get_embedder", "is_default", "normalise_rows"]

@@ -4,13 +4,18 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 KINDS = ("query", "passage")
+# Answers, like codebook texts, are embedded on the query side: E5's authors use it for
+# symmetric tasks (similarity, clustering), and answers are compared with short descriptions.
+# In discovery on the development set it gives themes closer to the gold codes (NMI 0.28 vs
+# 0.21 for the passage side, k = 10).
+ANSWER_KIND = "query"
 
 
 class Embedder(ABC):
     """Turns texts into L2-normalised float32 vectors.
 
-    ``kind`` tells asymmetric models (such as E5) whether a text is a short query-like
-    description (``"query"``) or an answer (``"passage"``); symmetric models ignore it.
+    ``kind`` tells asymmetric models (such as E5) which side of the model a text goes
+    through (``"query"`` or ``"passage"``; see :data:`ANSWER_KIND`); symmetric models ignore it.
     """
 
     name: str

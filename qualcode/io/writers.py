@@ -194,28 +194,34 @@ def _write_sheets(sheets, path):
         sheet.freeze_panes = "A2"
         for number, (column, values) in enumerate(_columns(frame), 1):
             sheet.column_dimensions[get_column_letter(number)].width = _xlsx_width(column, values)
-        header = [_xlsx_cell(sheet, str(column)) for column in frame.columns]
-        for cell in header:
-            cell.font = Font(bold=True)
+        cell = _cell_writer(sheet)
+        header = [cell(str(column)) for column in frame.columns]
+        for heading in header:
+            heading.font = Font(bold=True)
         sheet.append(header)
         for row in frame.itertuples(index=False, name=None):
-            sheet.append([_xlsx_cell(sheet, value) for value in row])
+            sheet.append([cell(value) for value in row])
     workbook.save(path)
 
 
-def _xlsx_cell(sheet, value):
+def _cell_writer(sheet):
+    """A function turning a value into what ``sheet`` stores: numbers and naive dates as
+    they are, everything else as text cells (never formulas), control characters escaped."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils.escape import escape
 
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if is_missing(value):
-        return None
-    if isinstance(value, (bool, int, float)) or (
-            isinstance(value, (dt.date, dt.datetime)) and getattr(value, "tzinfo", None) is None):
-        return value
-    cell = WriteOnlyCell(sheet, XLSX_ILLEGAL.sub(lambda m: escape(m.group()), cell_text(value)))
-    cell.data_type = "s"
+    def cell(value):
+        if hasattr(value, "item") and not isinstance(value, str):
+            value = value.item()
+        if is_missing(value):
+            return None
+        if isinstance(value, (bool, int, float)) or (
+                isinstance(value, (dt.date, dt.datetime)) and getattr(value, "tzinfo", None) is None):
+            return value
+        written = WriteOnlyCell(sheet, XLSX_ILLEGAL.sub(lambda m: escape(m.group()), cell_text(value)))
+        written.data_type = "s"
+        return written
+
     return cell
 
 

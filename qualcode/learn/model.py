@@ -23,6 +23,7 @@ from scipy import sparse
 from sklearn.utils.class_weight import compute_sample_weight
 
 from qualcode import __version__
+from qualcode.embed import ANSWER_KIND, get_embedder
 from qualcode.errors import InputError, located
 from qualcode.learn.logistic import PriorLogisticRegression
 from qualcode.learn.tables import Coding, check_codes, paired
@@ -222,7 +223,7 @@ class TrainedModel:
             np.nan_to_num(_logit(result.components["self_trained"]), nan=0.0),
             result.components["negated_only"].astype(float),
         ], axis=2)
-        vectors = (as_embedder(self.embedder).embed(texts, kind="query") if self.mode == "accurate"
+        vectors = (get_embedder(self.embedder).embed(texts, kind=ANSWER_KIND) if self.mode == "accurate"
                    else np.zeros((len(texts), 0)))
         return Features(coder_part, vectors, _terms(texts)), result
 
@@ -270,13 +271,6 @@ class TrainedModel:
         model.vocabulary_, model.idf_ = arrays["vocabulary"], arrays["idf"]
         model.positives_, model.labelled_ = arrays["positives"], meta["labelled"]
         return model
-
-
-def as_embedder(embedder):
-    """``embedder`` itself when it is an Embedder, else the one :func:`get_embedder` names."""
-    from qualcode.embed import Embedder, get_embedder
-
-    return embedder if isinstance(embedder, Embedder) else get_embedder(embedder)
 
 
 def _terms(texts):

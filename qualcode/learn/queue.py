@@ -10,10 +10,10 @@ already queued)``, with answers embedded by the same embedder the coder uses.
 import numpy as np
 import pandas as pd
 
+from qualcode.embed import ANSWER_KIND, get_embedder
 from qualcode.errors import InputError, located
 from qualcode.io import is_substantive
 from qualcode.learn.metrics import indicator
-from qualcode.learn.model import as_embedder
 from qualcode.learn.triage import certainty, decision_thresholds
 
 POOL_FACTOR = 5
@@ -38,7 +38,7 @@ def select_queue(coding, n=20, embedder="default", diversity=0.5):
     uncertainty = 1 - certainty(scores, thresholds)
     candidates = [i for i in np.argsort(-uncertainty, kind="stable") if is_substantive(coding.texts[i])]
     pool = candidates[:POOL_FACTOR * n]
-    vectors = as_embedder(embedder).embed([coding.texts[i] for i in pool], kind="query")
+    vectors = get_embedder(embedder).embed([coding.texts[i] for i in pool], kind=ANSWER_KIND)
     chosen = [pool[k] for k in _diverse(uncertainty[pool], vectors, n, diversity)]
     return pd.DataFrame({
         "rank": range(1, len(chosen) + 1),

@@ -9,8 +9,6 @@ from qualcode.errors import InputError, located
 CODES_COLUMN = "codes"
 EVIDENCE_COLUMN = "evidence"
 SCORE_PREFIX = "score_"
-ANALYSED_AT_ONCE = 10_000  # answers whose analyses are held at once to find sentences
-
 
 
 @dataclass(frozen=True)
@@ -80,11 +78,12 @@ class CodedAnswers:
     def with_sentences(self):
         """A copy that knows every answer's sentence offsets (one pass of the language pipeline)."""
         from qualcode.coding.analysed import analyse_answers  # spaCy only when quotes are wanted
+        from qualcode.scale import DEFAULT_CHUNK
 
         texts = self.frame[self.text_column].astype(str).tolist()
         sentences = []
-        for start in range(0, len(texts), ANALYSED_AT_ONCE):  # only a chunk's analyses in memory
-            sentences += [answer.sentences for answer in analyse_answers(texts[start:start + ANALYSED_AT_ONCE])]
+        for start in range(0, len(texts), DEFAULT_CHUNK):  # only a chunk's analyses in memory
+            sentences += [answer.sentences for answer in analyse_answers(texts[start:start + DEFAULT_CHUNK])]
         return replace(self, sentences=tuple(sentences))
 
     def scores(self, code_id):

@@ -47,14 +47,14 @@ def make_report(answers, codebook_path, directory, by=None, min_group=5, per_cod
 def write_report(report, directory, metadata, inputs=()):
     """Write the coded table (+ sidecar), counts, quotes, co-occurrence, HTML, MD, DOCX, XLSX."""
     from qualcode.coding.table import metadata_json
-    from qualcode.io import write_table, write_text
+    from qualcode.io import sidecar_path, write_table, write_text
 
     directory = Path(directory)
     answers = report.coded.frame
     if report.anonymised:   # the evidence quotes the text too; its offsets stay those of the original
         answers = anonymise_frame(answers, [report.coded.text_column, EVIDENCE_COLUMN], report.codebook)
     write_table(answers, directory / "coded.csv", inputs)
-    write_text(directory / "coded.csv.meta.json", metadata_json(metadata), inputs)
+    write_text(sidecar_path(directory / "coded.csv"), metadata_json(metadata), inputs)
     write_table(displayed_counts(report.counts, report.min_group), directory / "counts.csv", inputs)
     write_table(report.quotes, directory / "quotes.csv", inputs)
     write_table(report.cooccurrence.reset_index(), directory / "cooccurrence.csv", inputs)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from qualcode.coding import coding_metadata
-from qualcode.coding.table import metadata_json
+from qualcode.coding.table import CODED_SUFFIXES, metadata_json
 from qualcode.errors import InputError, located
 from qualcode.io import check_output_path, sidecar_path, write_text
 from qualcode.progress import explain
@@ -26,7 +26,6 @@ from qualcode.scale.sources import cells, head_table
 from qualcode.scale.stream import DEFAULT_SAMPLE, fit_on_sample
 from qualcode.scale.writers import chunk_writer
 
-CODED_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".parquet")
 CONNECT_TIMEOUT = "20s"  # to reach a remote scheduler
 
 
@@ -42,7 +41,8 @@ def code_dataset(source, codebook, output, reading, settings, scheduler=None, jo
     source, output = Path(source), Path(output)
     _check_paths(source, output, inputs)
     frame = _read(dd, source)
-    table = head_table(cells(frame.head(100, npartitions=-1)), source, reading)
+    first_rows = cells(frame.head(100))  # from the first partition: the client reads no more
+    table = head_table(first_rows, source, reading)
     if table is None:
         raise InputError(located(source, f"there is no column {reading.get('id_column')!r} to identify the "
                                          "answers; pass --id-column"))
@@ -50,7 +50,7 @@ def code_dataset(source, codebook, output, reading, settings, scheduler=None, jo
         coder, fitted_on = fit_on_sample(codebook, settings, _text_partitions(frame, table.text_column),
                                          table.text_column, sample_size)
         shipped = client.scatter(coder, broadcast=True)
-        meta = code_chunk(coder, cells(frame.head(0)), table.text_column)[0]
+        meta = code_chunk(coder, first_rows.iloc[:0], table.text_column)[0]
         coded = frame.map_partitions(_code_partition, shipped, table.text_column, meta=meta)
         rows, with_codes = _write(coded, output)
     recorded = {**settings, "engine": "dask", "sample_size": sample_size, "fitted_on": fitted_on}
