@@ -156,3 +156,22 @@ def test_command_records_the_embedding_in_themes_md(dev_dir, tmp_path):
     assert "embedding: LSA (fast; as asked)" in result.output
     themes = (out / "themes.md").read_text(encoding="utf-8")
     assert "to question f3, f4" in themes and "Seed 0, embedding: LSA (fast; as asked)." in themes
+
+
+def test_no_candidate_and_no_codebook_writes_no_draft(tmp_path):
+    """Every theme mostly coded and no codebook: nothing to draft, and discovery still succeeds."""
+    from qualcode.discover.run import write_discovery
+
+    path = tmp_path / "coded.csv"
+    pd.DataFrame({"id": ["A1", "A2", "A3", "A4"], "codes": ["resources"] * 4,
+                  "text": ["Budgeten är slut.", "Pengarna räcker inte.", "Ekonomin är ansträngd.",
+                           "Vi har ingen budget för det."]}).to_csv(path, index=False)
+    found = discover(read_answers(path), mode="fast", clusters=2)
+    assert found.draft is None and found.candidate_ids == {}
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "suggested_codebook.yaml").write_text("stale", encoding="utf-8")
+    written = write_discovery(found, out)
+    assert not (out / "suggested_codebook.yaml").exists()
+    assert all(p.exists() for p in written)
+    assert "None: most answers of every theme carry a code." in (out / "suggestions.md").read_text(encoding="utf-8")

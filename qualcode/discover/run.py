@@ -33,7 +33,7 @@ class Discovery:
     relations: list
     codebook: object
     missing: dict
-    draft: object
+    draft: object  # a Codebook, or None when there is nothing to suggest
     candidate_ids: dict
     embedding: EmbeddingChoice
     summary: str
@@ -196,7 +196,10 @@ def write_discovery(discovery, folder, inputs=()):
     write_table(clusters_frame(discovery), paths["clusters.csv"], inputs)
     write_text(paths["themes.md"], themes_markdown(discovery, "map.png"), inputs)
     write_text(paths["themes.html"], themes_html(discovery, png), inputs)
-    write_text(paths["suggested_codebook.yaml"], discovery.draft.to_yaml(), inputs)
+    if discovery.draft is not None:
+        write_text(paths["suggested_codebook.yaml"], discovery.draft.to_yaml(), inputs)
+    else:  # nothing to suggest: a draft left by an earlier run would mislead
+        paths.pop("suggested_codebook.yaml").unlink(missing_ok=True)
     write_text(paths["suggestions.md"], suggestions_markdown(discovery), inputs)
     return list(paths.values())
 

@@ -19,7 +19,8 @@ NOTE_PREFIX = "Förslag från discover, vanliga ord i kodens svar som inga nycke
 def suggested_codebook(themes, relations, texts, codebook=None, missing=None):
     """Build the draft; returns ``(Codebook, {theme id: candidate code id})``.
 
-    ``texts`` are the unit texts the themes' quotes index into; ``missing`` maps code ids to
+    Without a codebook and without a candidate theme there is nothing to draft: the draft is
+    then None. ``texts`` are the unit texts the themes' quotes index into; ``missing`` maps code ids to
     suggested keywords (from :func:`~qualcode.discover.relate.missing_keywords`).
     """
     from qualcode.codebook import Codebook
@@ -34,6 +35,8 @@ def suggested_codebook(themes, relations, texts, codebook=None, missing=None):
         if relation.candidate:
             data["codes"].append(candidate_code(theme, texts, taken))
             candidate_ids[theme.id] = data["codes"][-1]["id"]
+    if not data["codes"]:
+        return None, candidate_ids
     source = f"{codebook.source} + discover" if codebook is not None else DRAFT_NAME
     return Codebook.from_dict(data, source=source), candidate_ids
 
