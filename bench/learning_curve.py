@@ -19,8 +19,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
 from qualcode.codebook import load_codebook
+from qualcode.coding import read_coded
 from qualcode.io import read_answers
-from qualcode.learn import TrainedModel, certainty, code_metrics, macro_f1, read_coding, triage_curve
+from qualcode.learn import TrainedModel, certainty, code_metrics, macro_f1, triage_curve
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = (0, 10, 25, 50, 100, 200, None)  # None: every answer of the other four folds
@@ -76,7 +77,7 @@ def main():
     args = parser.parse_args()
     started = time.time()
     table = read_answers(args.data / "responses.csv")
-    gold = read_coding(args.data / "gold.csv")
+    gold = read_coded(args.data / "gold.csv", text_required=False)
     model = TrainedModel(load_codebook(args.codebook))
     codes = [code.id for code in model.codes_]
     code_sets = dict(zip(gold.ids, gold.code_sets))

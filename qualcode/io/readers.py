@@ -207,9 +207,14 @@ def read_parquet(path):
         raise InputError(located(path, f"cannot read this Parquet file ({error})")) from None
     if not frame.columns.size or not len(frame):
         raise InputError(located(path, "the file has no answers"))
+    return frame_sheet(frame)
+
+
+def frame_sheet(frame):
+    """A DataFrame as a Sheet of the texts a spreadsheet would show; record 1 is row 1."""
     cells = {str(column): [cell_text(value) for value in frame[column].tolist()]
              for column in frame.columns}
-    return Sheet(pd.DataFrame(cells, dtype="str"), list(range(1, len(frame) + 1)))
+    return Sheet(pd.DataFrame(cells, dtype="str", index=range(len(frame))), list(range(1, len(frame) + 1)))
 
 
 def _require_file(path):

@@ -24,7 +24,7 @@ def code_chunk(coder, frame, text_column):
     """``frame`` with its coding appended, and the warnings that coding gave (as text)."""
     with warnings.catch_warnings(record=True) as caught, garbage_collection_paused():
         warnings.simplefilter("always")
-        coded = coded_frame(frame, coder.code(frame[text_column].tolist()), coder.codes_)
+        coded = coded_frame(frame, coder.code(frame[text_column].tolist()))
     return coded, [str(warning.message) for warning in caught]
 
 

@@ -1,6 +1,6 @@
 """The report as Markdown."""
 from qualcode.io.writers import markdown_table
-from qualcode.report.text import labelled_cooccurrence, percent, quote_line, theme_table
+from qualcode.reports.text import labelled_cooccurrence, percent, quote_line, theme_table
 
 
 def render_markdown(report):

@@ -9,12 +9,11 @@ import pandas as pd
 
 from qualcode import __version__
 from qualcode.progress import progress
-from qualcode.report.chart import share_chart
-from qualcode.report.coded import subset
-from qualcode.report.counts import NO_CONTENT, UNCODED, cooccurrence, count_codes
-from qualcode.report.quotes import select_quotes
-from qualcode.report.text import percent
-from qualcode.report.words import words_for
+from qualcode.reports.chart import share_chart
+from qualcode.reports.counts import NO_CONTENT, UNCODED, cooccurrence, count_codes
+from qualcode.reports.quotes import select_quotes
+from qualcode.reports.text import percent
+from qualcode.reports.words import words_for
 
 TOP_THEMES_PER_GROUP = 3
 
@@ -68,13 +67,12 @@ def build_report(coded, codebook, by=None, min_group=5, per_code=3, anonymised=F
     """Compute a :class:`Report` from a coded table (:class:`CodedAnswers`) and its codebook."""
     words = words_for(codebook)
     counts = count_codes(coded, codebook, by=by, min_group=min_group)
-    coded = coded.with_sentences()
     questions = coded.questions if coded.question_column else None
     sections = []
     names = list(dict.fromkeys(questions)) if questions is not None else [words["all_questions"]]
     with progress(names, "Counting and quoting per question") as bar:
         for question in bar:
-            part = subset(coded, questions == question) if questions is not None else coded
+            part = coded.subset(questions == question) if questions is not None else coded
             sections.append(_section(part, question, counts, codebook, by, min_group, per_code,
                                      anonymised, words))
     quotes = pd.concat([s.quotes for s in sections], ignore_index=True)
@@ -137,7 +135,7 @@ def _group_views(part, rows, codebook, by, anonymised, words):
         top = themes[themes["respondents"] > 0].nlargest(TOP_THEMES_PER_GROUP, "respondents", keep="first")
         if top.empty:
             continue
-        members = subset(part, part.frame[by].fillna("").astype(str) == group)
+        members = part.subset(part.frame[by].fillna("").astype(str) == group)
         quotes = select_quotes(members, codebook, 1, anonymised)
         views.append(GroupView(group, int(themes["base"].iat[0]),
                                list(zip(top["label"], top["respondents"], top["share"])),

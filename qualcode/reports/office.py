@@ -4,9 +4,9 @@ import io
 import pandas as pd
 
 from qualcode.io import atomic_path, write_workbook
-from qualcode.report.counts import displayed_counts
-from qualcode.report.markdown_render import group_notes, group_summary, has_groups, section_note
-from qualcode.report.text import labelled_cooccurrence, quote_line, theme_table
+from qualcode.reports.counts import displayed_counts
+from qualcode.reports.markdown_render import group_notes, group_summary, has_groups, section_note
+from qualcode.reports.text import labelled_cooccurrence, quote_line, theme_table
 
 
 

@@ -1,7 +1,7 @@
 """Respondent-level theme counts, per question and group, and code co-occurrence."""
 import pandas as pd
 
-from qualcode.report.words import words_for
+from qualcode.reports.words import words_for
 
 UNCODED = "(uncoded)"
 NO_CONTENT = "(no content)"
@@ -18,10 +18,10 @@ def counted_codes(coded, codebook=None):
 def rolled_up_codes(coded, codebook=None):
     """Each answer's codes plus, with a codebook, every ancestor of them (parent roll-up)."""
     if codebook is None:
-        return [set(codes) for codes in coded.code_lists]
+        return [set(codes) for codes in coded.code_sets]
     return [set(codes) | {parent.id for code in codes if code in codebook
                           for parent in codebook.ancestors(code)}
-            for codes in coded.code_lists]
+            for codes in coded.code_sets]
 
 
 def count_codes(coded, codebook=None, by=None, min_group=5):
@@ -109,7 +109,7 @@ def cooccurrence(coded, codebook=None):
     construction. Index and columns are the code ids.
     """
     ids = [code_id for code_id, _ in counted_codes(coded, codebook)]
-    present = pd.DataFrame([[code in codes for code in ids] for codes in coded.code_lists],
+    present = pd.DataFrame([[code in codes for code in ids] for codes in coded.code_sets],
                            columns=ids, dtype=int)
     present = present[coded.substantive.astype(bool).to_numpy()]
     matrix = present.T.dot(present)
