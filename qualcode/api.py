@@ -5,6 +5,7 @@
     qc.counts(coded, by="kommun")                            # as `qualcode counts`
     qc.quotes(coded)                                         # as `qualcode quotes`
     qc.report(coded, "out/")                                 # the report files of `qualcode report`
+    project = qc.Project("survey.qcproj")                    # a workspace file (`qualcode review`)
 
 Every command of the CLI parses its options and calls a function here. A coded DataFrame
 carries what its sidecar would say (codebook, settings, column roles) in ``coded.attrs["qualcode"]``,
@@ -194,3 +195,12 @@ def report(coded, directory, codebook=None, by=None, min_group=5, per_code=3, an
     metadata = coded.attrs.get(ATTRS_KEY, {}) if isinstance(coded, pd.DataFrame) else {}
     return report_coded(coded_answers(coded), found, directory, by=by, min_group=min_group, per_code=per_code,
                         anonymised=anonymise, metadata=metadata)
+
+
+def __getattr__(name):
+    """``Project`` (:class:`qualcode.workspace.Project`), imported on first use."""
+    if name == "Project":
+        from qualcode.workspace import Project
+
+        return Project
+    raise AttributeError(f"module 'qualcode.api' has no attribute {name!r}")

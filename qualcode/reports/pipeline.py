@@ -10,7 +10,7 @@ from qualcode.reports.html_render import render_html
 from qualcode.reports.markdown_render import render_markdown
 from qualcode.reports.office import write_docx, write_xlsx
 
-CODER_SETTINGS = ("mode", "embedder", "threshold", "seed")  # the settings the report's method section names
+CODER_SETTINGS = ("mode", "embedder", "threshold", "seed", "reviewed")  # the settings the method section names
 REPORT_FILES = ("coded.csv", "coded.csv.meta.json", "counts.csv", "quotes.csv",
                 "cooccurrence.csv", "report.html", "report.md", "report.docx", "report.xlsx")
 
