@@ -279,6 +279,9 @@ class Project:
         """Undo ``batch`` (by default ``coder``'s latest save that is not undone); returns the
         undone :class:`~qualcode.workspace.state.Batch`, or None when there is nothing to undo."""
         self.refresh()
+        resent = self.decisions.by_client.get(context.get("client"))
+        if resent is not None:          # this undo was made already: say what it undid
+            return self.decisions.batches[self.decisions.batches[resent].undoes]
         if batch is None:
             live = self.decisions.live_batches(coder)
             if not live:

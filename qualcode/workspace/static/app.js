@@ -266,6 +266,7 @@ async function undo() {
 }
 
 async function edit(answer) {
+  if (document.activeElement) document.activeElement.blur();   // the keys go to the answer again
   const view = await api("/api/answer/" + answer);
   Q.editing = {returnTo: Q.editing ? Q.editing.returnTo : Q.current};
   if (Q.view !== "review" && Q.view !== "adjudicate") setView("review", false);
