@@ -64,7 +64,7 @@ def test_counts_quotes_and_report_from_the_coded_dataframe(survey, default_codeb
 
     report = qc.report(coded, tmp_path / "report", by="kommun")
     assert (tmp_path / "report" / "report.html").is_file()
-    assert len(report.coded) == len(survey)
+    assert report.answers == len(survey)
     assert pd.read_csv(tmp_path / "report" / "coded.csv", dtype=str, keep_default_na=False)["codes"].tolist() == \
         coded["codes"].tolist()
 

@@ -228,7 +228,25 @@ class CodingResult:
             [self.evidence[i] for i in rows],
             None if self.answers is None else [self.answers[i] for i in rows],
             None if self.vectors is None else self.vectors[rows],
-            {name: values[rows] for name, values in self.components.items()})
+            {name: None if values is None else values[rows] for name, values in self.components.items()})
+
+    @classmethod
+    def concat(cls, results):
+        """One result of several, answers in order (all of the same codes)."""
+        results = list(results)
+        first = results[0]
+
+        def joined(name):
+            values = [getattr(result, name) for result in results]
+            return None if any(value is None for value in values) else values
+
+        answers, vectors = joined("answers"), joined("vectors")
+        return cls(first.code_ids, pd.concat([r.scores for r in results], ignore_index=True),
+                   np.concatenate([r.decisions for r in results]), [e for r in results for e in r.evidence],
+                   None if answers is None else [a for part in answers for a in part],
+                   None if vectors is None else np.concatenate(vectors),
+                   {name: None if first.components[name] is None else
+                    np.concatenate([r.components[name] for r in results]) for name in first.components})
 
     @classmethod
     def empty(cls, code_ids):
