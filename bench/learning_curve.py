@@ -84,7 +84,7 @@ def main():
     ids = table.frame[table.id_column].tolist()
     texts = [text for answer, text in zip(ids, table.texts) if answer in code_sets]
     labels = model.labels([code_sets[answer] for answer in ids if answer in code_sets])
-    features = model.transform(texts)
+    features = model.fit_corpus(table.texts).transform(texts)
     print(f"{len(texts)} answers, {len(codes)} codes, features in {time.time() - started:.0f} s")
     print(f"{'labels':>6}  {'model F1':>8}  {'TF-IDF F1':>9}  {'precision@50%':>13}")
     for n_labels, f1, tfidf, precision in curve(model, features, texts, labels, codes):

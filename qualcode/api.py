@@ -134,6 +134,21 @@ def code_file(answers, codebook, output, *, reading=None, engine="local", schedu
                           seed=plan.seed, annotate=plan.annotate, inputs=inputs)
 
 
+def report_file(answers, codebook, directory, *, reading=None, by=None, min_group=5, per_code=3,
+                anonymise=False, model=None, mode=None, embedder=None, threshold=None, seed=None, jobs=1,
+                chunk_size=None, sample_size=DEFAULT_SAMPLE):
+    """``qualcode report``: code the answers file ``answers`` and write the report files into
+    ``directory`` (coded as :func:`code_file` codes, a chunk at a time); returns the Report."""
+    from qualcode.reports import make_report
+
+    codebook_object = load_codebook(codebook)
+    plan = coding_plan(codebook_object, mode, embedder, threshold, seed, model)
+    inputs = tuple(p for p in (answers, codebook, model) if isinstance(p, (str, Path)))
+    return make_report(answers, codebook_object, directory, plan, by=by, min_group=min_group,
+                       per_code=per_code, anonymised=anonymise, reading=reading, jobs=jobs,
+                       chunk_size=chunk_size, sample_size=sample_size, inputs=inputs)
+
+
 def coded_answers(data, codebook=None):
     """:class:`~qualcode.coding.CodedAnswers` from a coded DataFrame (its column roles from
     ``attrs["qualcode"]``, else the defaults ``id``, ``text``, ``question``, ``respondent``), a

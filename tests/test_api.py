@@ -28,6 +28,7 @@ def run(*args):
     return result
 
 
+@pytest.mark.slow
 def test_code_from_a_dataframe_equals_the_command_line(survey, default_codebook_path, tmp_path):
     coded = qc.code(survey, default_codebook_path, text="svar", id="svar_id", mode="fast", **SIZES)
     survey.to_csv(tmp_path / "svar.csv", index=False)
@@ -43,6 +44,7 @@ def test_code_from_a_dataframe_equals_the_command_line(survey, default_codebook_
     assert meta["settings"]["fitted_on"] == sidecar["settings"]["fitted_on"] == SIZES["sample_size"]
 
 
+@pytest.mark.slow
 def test_counts_quotes_and_report_from_the_coded_dataframe(survey, default_codebook_path, tmp_path):
     coded = qc.code(survey, default_codebook_path, text="svar", id="svar_id", mode="fast", **SIZES)
     coded.to_csv(tmp_path / "coded.csv", index=False)
@@ -64,7 +66,7 @@ def test_counts_quotes_and_report_from_the_coded_dataframe(survey, default_codeb
 
     report = qc.report(coded, tmp_path / "report", by="kommun")
     assert (tmp_path / "report" / "report.html").is_file()
-    assert len(report.coded) == len(survey)
+    assert report.answers == len(survey)
     assert pd.read_csv(tmp_path / "report" / "coded.csv", dtype=str, keep_default_na=False)["codes"].tolist() == \
         coded["codes"].tolist()
 

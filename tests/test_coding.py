@@ -183,6 +183,7 @@ def test_coding_no_texts_gives_an_empty_result():
     assert result.codes == [] and result.evidence == [] and list(result.scores.columns) == [c.id for c in CODEBOOK.codes]
 
 
+@pytest.mark.slow
 def test_evidence_names_the_same_keyword_in_every_process():
     import subprocess
     import sys

@@ -65,6 +65,7 @@ def test_chunked_coding_equals_coding_at_once(answers_csv, default_codebook_path
     assert meta["settings"]["fitted_on"] == len(table) and meta["columns"]["text"] == "text"
 
 
+@pytest.mark.slow
 def test_jobs_give_the_same_table(answers_csv, default_codebook_path, tmp_path):
     for jobs in (1, 2):
         result = run("code", answers_csv, "--codebook", default_codebook_path, "-o", tmp_path / f"j{jobs}.parquet",

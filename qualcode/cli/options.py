@@ -47,16 +47,20 @@ READING_KEYS = ("id_column", "text_column", "question_column", "respondent_colum
                 "questions", "sheet", "delimiter", "encoding")
 
 
-def answer_options(command):
-    """Add the options that say how to read an answers file; the command gets ``reading``."""
-    @functools.wraps(command)
-    def with_reading(*args, **kwargs):
-        kwargs["reading"] = {key: kwargs.pop(key) for key in READING_KEYS}
-        return command(*args, **kwargs)
+def option_group(options, keys, name):
+    """A decorator adding ``options`` to a command, which gets their values as one dict
+    argument ``name`` (``{key: value}`` for ``keys``)."""
+    def decorate(command):
+        @functools.wraps(command)
+        def grouped(*args, **kwargs):
+            kwargs[name] = {key: kwargs.pop(key) for key in keys}
+            return command(*args, **kwargs)
 
-    for option in reversed(ANSWER_OPTIONS):
-        with_reading = option(with_reading)
-    return with_reading
+        for option in reversed(options):
+            grouped = option(grouped)
+        return grouped
+
+    return decorate
 
 
 def _set_verbosity(ctx, param, value):
@@ -98,14 +102,7 @@ CODING_OPTIONS = (
 CODING_KEYS = ("mode", "embedder", "threshold", "seed", "model", "jobs", "chunk_size", "sample_size")
 
 
-def coding_options(command):
-    """Add the options that say how to code; the command gets them as ``coding`` (a dict of
-    keyword arguments for :func:`qualcode.api.code_file`)."""
-    @functools.wraps(command)
-    def with_coding(*args, **kwargs):
-        kwargs["coding"] = {key: kwargs.pop(key) for key in CODING_KEYS}
-        return command(*args, **kwargs)
-
-    for option in reversed(CODING_OPTIONS):
-        with_coding = option(with_coding)
-    return with_coding
+# how to read an answers file: the command gets ``reading`` (keyword arguments of qualcode.io.read_answers)
+answer_options = option_group(ANSWER_OPTIONS, READING_KEYS, "reading")
+# how to code: the command gets ``coding`` (keyword arguments of qualcode.api.code_file)
+coding_options = option_group(CODING_OPTIONS, CODING_KEYS, "coding")

@@ -122,16 +122,16 @@ def quotes_command(coded_path, codebook_path, per_code, anonymise, output):
 def report_command(answers, codebook_path, project_path, output, by, min_group, per_code, anonymise, coding,
                    reading):
     """Code answers (or take a review project's codes) and write counts, quotes and a readable report into a folder."""
-    from qualcode.reports import make_report
+    from qualcode.api import report_file
 
     if project_path is not None:
         _report_project(answers, codebook_path, project_path, output, by, min_group, per_code, anonymise, coding)
         return
     if answers is None or codebook_path is None:
         raise click.UsageError("give ANSWERS and --codebook, or --project P.qcproj")
-    report = make_report(answers, codebook_path, output, by=by, min_group=min_group, per_code=per_code,
-                         anonymised=anonymise, reading=reading, coding=coding)
-    say(f"Report on {len(report.coded.frame)} answers -> {output / 'report.html'}")
+    report = report_file(answers, codebook_path, output, reading=reading, by=by, min_group=min_group,
+                         per_code=per_code, anonymise=anonymise, **coding)
+    say(f"Report on {report.answers} answers -> {output / 'report.html'}")
 
 
 def _report_project(answers, codebook_path, project_path, output, by, min_group, per_code, anonymise, coding):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli.options import CODING_KEYS, CODING_OPTIONS, answer_options, verbosity_options
+from qualcode.cli.options import CODING_KEYS, CODING_OPTIONS, answer_options, option_group, verbosity_options
 from qualcode.progress import say
 
 PATH = click.Path(path_type=Path)
@@ -12,19 +12,9 @@ EXPORT_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".parquet")
 REVIEW_CODING_KEYS = tuple(key for key in CODING_KEYS if key != "jobs")
 
 
-def review_coding_options(command):
-    """The coding options of ``qualcode code`` but --jobs; the command gets them as ``coding``."""
-    import functools
-
-    @functools.wraps(command)
-    def with_coding(*args, **kwargs):
-        kwargs["coding"] = {key: kwargs.pop(key) for key in REVIEW_CODING_KEYS}
-        return command(*args, **kwargs)
-
-    for option, key in reversed(list(zip(CODING_OPTIONS, CODING_KEYS))):
-        if key in REVIEW_CODING_KEYS:
-            with_coding = option(with_coding)
-    return with_coding
+# the coding options of `qualcode code` but --jobs (the project is coded in this process)
+review_coding_options = option_group([option for option, key in zip(CODING_OPTIONS, CODING_KEYS)
+                                      if key in REVIEW_CODING_KEYS], REVIEW_CODING_KEYS, "coding")
 
 
 class ReviewGroup(click.Group):

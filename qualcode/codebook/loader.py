@@ -8,7 +8,6 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from qualcode.codebook.model import Codebook
-from qualcode.codebook.validation import build_codebook
 from qualcode.errors import InputError, located
 
 
@@ -37,7 +36,7 @@ def parse_codebook_text(text: str, source: str = "<text>") -> Codebook:
         raise InputError(located(source, "the file is empty; start from 'qualcode codebook new'"))
     lines = {(): root.start_mark.line + 1}
     data = _plain_data(root, (), lines, source)
-    return build_codebook(data, source, lines)
+    return Codebook.from_dict(data, source, lines)
 
 
 def _read_text(path: Path) -> str:

@@ -81,6 +81,23 @@ class CodedAnswers:
             return [tuple(codes) for codes in self.coding.codes]
         return [split_codes(cell) for cell in self.frame[CODES_COLUMN]]
 
+    def code_matrix(self, code_ids):
+        """A bool array (answers x ``code_ids``): whether each answer carries each code."""
+        if self.coding is not None:
+            where = {code: j for j, code in enumerate(self.coding.code_ids)}
+            matrix = np.zeros((len(self), len(code_ids)), dtype=bool)
+            for k, code in enumerate(code_ids):
+                if code in where:
+                    matrix[:, k] = self.coding.decisions[:, where[code]]
+            return matrix
+        column = {code: k for k, code in enumerate(code_ids)}
+        matrix = np.zeros((len(self), len(code_ids)), dtype=bool)
+        for row, codes in enumerate(self.code_sets):
+            for code in codes:
+                if code in column:
+                    matrix[row, column[code]] = True
+        return matrix
+
     @cached_property
     def score_frame(self):
         """The ``score_<id>`` columns as floats, columns named by code id; None when there are none."""
@@ -174,6 +191,20 @@ class CodedAnswers:
                        coding=None if self.coding is None else self.coding.take(rows),
                        positions=None if self.positions is None else [self.positions[r] for r in rows],
                        attribute_columns=self.attribute_columns)
+
+
+def concat_coded(parts):
+    """One :class:`CodedAnswers` of several with the same columns and roles, answers in order;
+    the typed coding is kept when every part has it."""
+    from qualcode.coding.result import CodingResult
+
+    parts = list(parts)
+    first = parts[0]
+    codings = [part.coding for part in parts]
+    positions = [part.positions for part in parts]
+    return replace(first, frame=pd.concat([part.frame for part in parts], ignore_index=True),
+                   coding=None if any(c is None for c in codings) else CodingResult.concat(codings),
+                   positions=None if any(p is None for p in positions) else [row for p in positions for row in p])
 
 
 def require_column(frame, column, attribute_columns, source, option="--by"):

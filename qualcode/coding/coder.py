@@ -270,7 +270,7 @@ class Coder(BaseEstimator):
         if index is None or not answer.sentences:
             return None
         start, end = answer.sentences[index]
-        return Span(start, end, answer.text[start:end])
+        return Span(answer.text[start:end], start, end)
 
     def _nearest(self, i, code_id, features):
         if features.vectors is None:

@@ -10,7 +10,7 @@ of the coded table's ``codes`` and ``evidence`` cells, :func:`split_codes` and
 """
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -58,12 +58,9 @@ class Match:
 class Span:
     """A stretch of the original answer: ``text`` is ``answer[start:end]``."""
 
+    text: str
     start: int
     end: int
-    text: str
-
-    def to_dict(self):
-        return {"text": self.text, "start": self.start, "end": self.end}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +70,6 @@ class Nearest:
     kind: str
     text: str
     similarity: float
-
-    def to_dict(self):
-        return {"kind": self.kind, "text": self.text, "similarity": self.similarity}
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +114,9 @@ class Evidence:
         if self.components is not None:
             record["components"] = dict(self.components)
         if self.sentence is not None:
-            record["sentence"] = self.sentence.to_dict()
+            record["sentence"] = asdict(self.sentence)
         if self.nearest is not None:
-            record["nearest"] = self.nearest.to_dict()
+            record["nearest"] = asdict(self.nearest)
         if self.model is not None:
             record["model"] = dict(self.model)
         if self.source != MACHINE and self.source != MODEL:
@@ -173,7 +167,7 @@ def _match(record):
 
 
 def _span(record):
-    return Span(record["start"], record["end"], str(record.get("text", ""))) if _is_span(record) else None
+    return Span(str(record.get("text", "")), record["start"], record["end"]) if _is_span(record) else None
 
 
 def _nearest(record):
@@ -228,7 +222,25 @@ class CodingResult:
             [self.evidence[i] for i in rows],
             None if self.answers is None else [self.answers[i] for i in rows],
             None if self.vectors is None else self.vectors[rows],
-            {name: values[rows] for name, values in self.components.items()})
+            {name: None if values is None else values[rows] for name, values in self.components.items()})
+
+    @classmethod
+    def concat(cls, results):
+        """One result of several, answers in order (all of the same codes)."""
+        results = list(results)
+        first = results[0]
+
+        def joined(name):
+            values = [getattr(result, name) for result in results]
+            return None if any(value is None for value in values) else values
+
+        answers, vectors = joined("answers"), joined("vectors")
+        return cls(first.code_ids, pd.concat([r.scores for r in results], ignore_index=True),
+                   np.concatenate([r.decisions for r in results]), [e for r in results for e in r.evidence],
+                   None if answers is None else [a for part in answers for a in part],
+                   None if vectors is None else np.concatenate(vectors),
+                   {name: None if first.components[name] is None else
+                    np.concatenate([r.components[name] for r in results]) for name in first.components})
 
     @classmethod
     def empty(cls, code_ids):

@@ -11,6 +11,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+import pandas as pd
+
 from qualcode.errors import InputError, located
 from qualcode.io.cells import cell_text, is_missing
 from qualcode.progress import explain
@@ -145,7 +147,7 @@ def markdown_table(frame):
     return "\n".join(lines) + "\n"
 
 
-def _check_xlsx_cells(frame, path):
+def _check_xlsx_cells(frame, path, first_row=2):
     for column, values in _columns(frame):
         if values.dtype.kind in "biufcmM":
             continue
@@ -155,52 +157,63 @@ def _check_xlsx_cells(frame, path):
             raise InputError(located(
                 path, f"a cell has {lengths.iloc[index]:,} characters, more than the "
                       f"{MAX_XLSX_CELL_CHARS:,} Excel can hold; write .csv instead",
-                row=index + 2, field=str(column)))
+                row=index + first_row, field=str(column)))
 
 
 XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 XLSX_SHEET_NAME_CHARS = 31
+XLSX_MAX_ROWS = 1_048_576
 XLSX_MAX_WIDTH = 80
 XLSX_WIDTH_SAMPLE = 200  # values read to size a column
 
 
 def write_workbook(sheets, path, inputs=()):
-    """Write ``sheets`` (``{sheet name: DataFrame}``) as one .xlsx workbook, atomically.
+    """Write ``sheets`` as one .xlsx workbook, atomically.
 
-    Rows stream to the file (openpyxl's write-only mode), so a sheet of a million answers costs
-    little memory. Text stays text (an answer "=)" is no formula; control characters are
-    escaped), the header is bold and frozen, and columns are as wide as their first values.
+    ``sheets`` maps each sheet's name to a DataFrame, or to a function returning DataFrames
+    (chunks of one table, read as they are written). Rows stream to the file (openpyxl's
+    write-only mode), so a sheet of a million answers costs little memory; rows beyond Excel's
+    limit of 1,048,576 are left out. Text stays text (an answer "=)" is no formula; control
+    characters are escaped), the header is bold and frozen, and columns are as wide as their
+    first values.
     """
     path = Path(path)
     check_output_path(path, inputs, (".xlsx",))
     for frame in sheets.values():
-        _check_xlsx_cells(frame, path)
+        if isinstance(frame, pd.DataFrame):
+            _check_xlsx_cells(frame, path)
     with atomic_path(path) as temporary:
-        _write_sheets(sheets, temporary)
+        _write_sheets(sheets, temporary, path)
 
 
 def _write_xlsx(frame, path):
-    _write_sheets({"answers": frame}, path)
+    _write_sheets({"answers": frame}, path, path)
 
 
-def _write_sheets(sheets, path):
+def _write_sheets(sheets, path, named):
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
-    for name, frame in sheets.items():
+    for name, content in sheets.items():
         sheet = workbook.create_sheet(name[:XLSX_SHEET_NAME_CHARS])
         sheet.freeze_panes = "A2"
-        for number, (column, values) in enumerate(_columns(frame), 1):
-            sheet.column_dimensions[get_column_letter(number)].width = _xlsx_width(column, values)
         cell = _cell_writer(sheet)
-        header = [cell(str(column)) for column in frame.columns]
-        for heading in header:
-            heading.font = Font(bold=True)
-        sheet.append(header)
-        for row in frame.itertuples(index=False, name=None):
-            sheet.append([cell(value) for value in row])
+        room, first_row = XLSX_MAX_ROWS - 1, 2
+        for number, frame in enumerate([content] if isinstance(content, pd.DataFrame) else content()):
+            if number == 0:
+                for position, (column, values) in enumerate(_columns(frame), 1):
+                    sheet.column_dimensions[get_column_letter(position)].width = _xlsx_width(column, values)
+                header = [cell(str(column)) for column in frame.columns]
+                for heading in header:
+                    heading.font = Font(bold=True)
+                sheet.append(header)
+            if not isinstance(content, pd.DataFrame):
+                _check_xlsx_cells(frame, named, first_row)
+            for row in frame.head(room).itertuples(index=False, name=None):
+                sheet.append([cell(value) for value in row])
+            room, first_row = room - min(room, len(frame)), first_row + len(frame)
     workbook.save(path)
 
 

@@ -18,7 +18,6 @@ settings as JSON, with the codebook's content hash; loading it with another code
 """
 import copy
 import json
-from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from sklearn.utils.validation import check_is_fitted
 from qualcode import __version__
 from qualcode.coding import Coder, CodingResult, Evidence
 from qualcode.coding.coded import check_codes
+from qualcode.coding.lemma_features import content_terms, lemma_vectorizer
 from qualcode.errors import InputError, located
 from qualcode.learn.logistic import PriorLogisticRegression
 
@@ -131,8 +131,7 @@ class TrainedModel(BaseEstimator):
         if labels.shape != (len(features.terms), len(self.codes_)) or not set(np.unique(labels)) <= {0, 1}:
             raise ValueError(f"labels must be 0/1 of shape ({len(features.terms)}, {len(self.codes_)}), "
                              f"one column per active code")
-        self.vocabulary_ = np.array(sorted({term for terms in features.terms for term in terms}), dtype=str)
-        self.idf_ = self._inverse_document_frequency(features.terms)
+        self.terms_ = lemma_vectorizer().fit(features.terms)
         shared = self._shared(features)
         n_codes, width = len(self.codes_), len(CODER_FEATURES) + shared.shape[1]
         self.coef_ = np.zeros((n_codes, width))
@@ -156,30 +155,9 @@ class TrainedModel(BaseEstimator):
         return model.coef_, model.intercept_
 
     # -- terms ----------------------------------------------------------------------------
-    def _index(self):
-        return {term: k for k, term in enumerate(self.vocabulary_)}
-
-    def _inverse_document_frequency(self, terms_per_answer):
-        """Smoothed inverse document frequency of each vocabulary term over the labelled answers."""
-        index = self._index()
-        counts = np.zeros(len(self.vocabulary_))
-        for terms in terms_per_answer:
-            counts[[index[t] for t in set(terms)]] += 1
-        return np.log((1 + len(terms_per_answer)) / (1 + counts)) + 1
-
     def _shared(self, features):
         """Embedding and weighted TF-IDF (sublinear tf, rows of unit length), side by side."""
-        index = self._index()
-        rows, columns, values = [], [], []
-        for i, terms in enumerate(features.terms):
-            counts = Counter(index[t] for t in terms if t in index)
-            rows += [i] * len(counts)
-            columns += list(counts)
-            values += [1 + np.log(count) for count in counts.values()]
-        tfidf = sparse.csr_matrix((values, (rows, columns)), shape=(len(features.terms), len(self.vocabulary_)))
-        tfidf = tfidf.multiply(self.idf_).tocsr()
-        norms = np.sqrt(np.asarray(tfidf.multiply(tfidf).sum(axis=1))).ravel()
-        tfidf = sparse.diags(self.term_weight / np.where(norms > 0, norms, 1)) @ tfidf
+        tfidf = self.terms_.transform(features.terms) * self.term_weight
         return sparse.hstack([sparse.csr_matrix(features.embedding), tfidf]).tocsr()
 
     # -- coding ---------------------------------------------------------------------------
@@ -241,7 +219,7 @@ class TrainedModel(BaseEstimator):
             components["negated_only"].astype(float),
         ], axis=2)
         vectors = zero_shot.vectors if zero_shot.vectors is not None else np.zeros((len(scores), 0))
-        return Features(coder_part, vectors, [_terms(answer) for answer in zero_shot.answers])
+        return Features(coder_part, vectors, [content_terms(answer.words) for answer in zero_shot.answers])
 
     # -- the model file -------------------------------------------------------------------
     def save(self, path, inputs=()):
@@ -260,7 +238,8 @@ class TrainedModel(BaseEstimator):
                 "labelled": self.labelled_, "positives": self.positives_.tolist()}
         with atomic_path(path) as temporary, open(temporary, "wb") as file:
             np.savez(file, meta=np.array(json.dumps(meta)), coef=self.coef_, intercept=self.intercept_,
-                     vocabulary=self.vocabulary_, idf=self.idf_, positives=self.positives_)
+                     vocabulary=self.terms_.get_feature_names_out().astype(str), idf=self.terms_.idf_,
+                     positives=self.positives_)
 
     @classmethod
     def load(cls, path, codebook):
@@ -284,7 +263,9 @@ class TrainedModel(BaseEstimator):
                                            "trained with, or train again (`qualcode train`)"))
         model = cls(codebook, **meta["settings"])
         model.coef_, model.intercept_ = arrays["coef"], arrays["intercept"]
-        model.vocabulary_, model.idf_ = arrays["vocabulary"], arrays["idf"]
+        model.terms_ = lemma_vectorizer()
+        model.terms_.vocabulary_ = {term: k for k, term in enumerate(arrays["vocabulary"].tolist())}
+        model.terms_.idf_ = arrays["idf"]
         model.positives_, model.labelled_ = arrays["positives"], meta["labelled"]
         return model
 
@@ -321,12 +302,6 @@ class ModelCoder(BaseEstimator):
 
 def _embedder_name(embedder):
     return embedder if isinstance(embedder, str) else embedder.name
-
-
-def _terms(answer):
-    """An analysed answer's content words' folded lemmas and their compound parts."""
-    return ([word.folded_lemma for word in answer.words if not word.is_stop]
-            + [part for word in answer.words for part in word.parts])
 
 
 def _logit(p):

@@ -36,7 +36,7 @@ def render_markdown(report):
 def section_note(report, section):
     """The denominators of a question, in words."""
     words = report.words
-    to_q = words["to_question"] if report.coded.question_column else ""
+    to_q = words["to_question"] if report.question_column else ""
     return (words["base_note"].format(base=section.base, to_q=to_q) + " " +
             words["no_content_note"].format(n=section.answered - section.base,
                                             answered=section.answered, uncoded=section.uncoded))

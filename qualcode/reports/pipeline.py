@@ -1,9 +1,11 @@
 """``qualcode report`` as a function: code the answers, then write every report file."""
+from dataclasses import replace
 from pathlib import Path
 
 from qualcode.progress import explain
 from qualcode.reports.anonymise import anonymise_frame
 from qualcode.coding.coded import EVIDENCE_COLUMN, CodedAnswers, require_column
+from qualcode.reports.collect import ReportCollector, collect
 from qualcode.reports.counts import displayed_counts
 from qualcode.reports.document import build_report
 from qualcode.reports.html_render import render_html
@@ -11,79 +13,112 @@ from qualcode.reports.markdown_render import render_markdown
 from qualcode.reports.office import write_docx, write_xlsx
 
 CODER_SETTINGS = ("mode", "embedder", "threshold", "seed", "reviewed")  # the settings the method section names
+CODED_FILE = "coded.csv"
 REPORT_FILES = ("coded.csv", "coded.csv.meta.json", "counts.csv", "quotes.csv",
                 "cooccurrence.csv", "report.html", "report.md", "report.docx", "report.xlsx")
 
 
-def make_report(answers, codebook_path, directory, by=None, min_group=5, per_code=3,
-                anonymised=False, reading=None, coding=None):
-    """Code ``answers`` with the codebook and write the report files into ``directory``.
+def make_report(answers, codebook, directory, plan, by=None, min_group=5, per_code=3, anonymised=False,
+                reading=None, jobs=1, chunk_size=None, sample_size=None, inputs=()):
+    """Code ``answers`` with ``codebook`` as ``plan`` says (a :class:`~qualcode.api.CodingPlan`)
+    and write the report files into ``directory``.
 
-    ``reading`` holds keyword arguments for :func:`qualcode.io.read_answers`, ``coding`` the
-    coding options of :func:`qualcode.api.coding_plan` (``mode``, ``embedder``, ``threshold``,
-    ``seed``, ``model``). Answers are coded as ``qualcode code`` codes them (fitted on a sample,
-    then chunk by chunk). Only the files in :data:`REPORT_FILES` are written (replacing earlier
-    ones); the folder is created when missing. Returns the :class:`Report`.
+    ``reading`` holds keyword arguments for :func:`qualcode.io.read_answers`; ``jobs``,
+    ``chunk_size`` and ``sample_size`` are those of ``qualcode code``. Answers are coded as
+    ``qualcode code`` codes them (fitted on a sample, then chunk by chunk, large files read in
+    chunks too); each coded chunk goes to ``coded.csv`` and into the report's collector, so
+    memory holds one chunk and the quote candidates, never every answer. Only the files in
+    :data:`REPORT_FILES` are written (replacing earlier ones); the folder is created when
+    missing. Returns the :class:`Report`.
     """
-    from qualcode.api import coding_plan, load_codebook
     from qualcode.coding import coding_metadata
-    from qualcode.io import read_answers
-    from qualcode.scale import DEFAULT_CHUNK, DEFAULT_SAMPLE, code_table_in_chunks
+    from qualcode.io.writers import check_output_path
+    from qualcode.scale import DEFAULT_CHUNK, DEFAULT_SAMPLE
+    from qualcode.scale.sources import open_answers
+    from qualcode.scale.stream import coded_in_order, fit_on_sample
+    from qualcode.scale.writers import chunk_writer
 
     directory = Path(directory)
-    inputs = tuple(p for p in (answers, codebook_path, (coding or {}).get("model")) if p is not None)
-    codebook = load_codebook(codebook_path)
-    table = read_answers(answers, **(reading or {}))
+    sample_size, chunk_size = sample_size or DEFAULT_SAMPLE, chunk_size or DEFAULT_CHUNK
+    source = open_answers(answers, reading or {}, chunk_size)
     if by is not None:
-        require_column(table.frame, by, table.attribute_columns, answers)
+        require_column(source.table.frame, by, source.table.attribute_columns, answers)
     _check_folder(directory, inputs)
-    coding = dict(coding or {})
-    jobs, sample_size = coding.pop("jobs", 1), coding.pop("sample_size", None) or DEFAULT_SAMPLE
-    chunk_size = coding.pop("chunk_size", None) or DEFAULT_CHUNK
-    plan = coding_plan(codebook, **coding)
-    explain(f"coding {len(table.frame)} answers from {answers} ({plan.settings['mode']} mode)")
-    frame = code_table_in_chunks(table, plan.estimator, jobs, chunk_size, sample_size, plan.seed)
-    coded = CodedAnswers.from_table(table, frame, source=answers)
-    settings = {**plan.settings, "sample_size": sample_size, "fitted_on": min(sample_size, len(table)),
-                "anonymised": anonymised}
-    return report_coded(coded, codebook, directory, by, min_group, per_code, anonymised,
-                        coding_metadata(codebook, table, settings), inputs)
+    explain(f"coding {answers} ({plan.settings['mode']} mode)")
+    coder, fitted_on = fit_on_sample(plan.estimator, source.chunks(), source.text_column, sample_size, plan.seed)
+    collector = ReportCollector(codebook, by)
+    check_output_path(directory / CODED_FILE, inputs)
+    with chunk_writer(directory / CODED_FILE) as write:
+        for frame, result in coded_in_order(coder, source, jobs):
+            coded = CodedAnswers.from_table(source.table, frame, coding=result, source=answers)
+            collector.add(coded)
+            write(_anonymised(coded, codebook).frame if anonymised else frame)
+    settings = {**plan.settings, "sample_size": sample_size, "fitted_on": fitted_on, "anonymised": anonymised}
+    metadata = coding_metadata(codebook, source.table, settings)
+    report = build_report(collector.collected(), codebook, min_group, per_code, anonymised, _coder_settings(metadata))
+    write_report(report, directory, metadata, inputs)
+    return report
 
 
 def report_coded(coded, codebook, directory, by=None, min_group=5, per_code=3, anonymised=False,
                  metadata=None, inputs=()):
     """Write the report files for coded answers (:class:`~qualcode.coding.CodedAnswers`) into
     ``directory``; ``metadata`` is what produced the coding (the coded table's sidecar)."""
+    from qualcode.io import write_table
+
     directory = Path(directory)
-    _check_folder(directory, inputs)
     if by is not None:
         coded.check_column(by)
-    settings = {key: value for key, value in (metadata or {}).get("settings", {}).items() if key in CODER_SETTINGS}
-    report = build_report(coded, codebook, by, min_group, per_code, anonymised, settings)
+    _check_folder(directory, inputs)
     roles = {"id": coded.id_column, "text": coded.text_column, "question": coded.question_column,
              "respondent": coded.respondent_column}
-    write_report(report, directory, {**(metadata or {}), "columns": roles}, inputs)
+    metadata = {**(metadata or {}), "columns": roles}
+    report = build_report(collect(coded, codebook, by), codebook, min_group, per_code, anonymised,
+                          _coder_settings(metadata))
+    write_table(_anonymised(coded, codebook).frame if anonymised else coded.frame, directory / CODED_FILE, inputs)
+    write_report(report, directory, metadata, inputs)
     return report
 
 
+def _coder_settings(metadata):
+    return {key: value for key, value in metadata.get("settings", {}).items() if key in CODER_SETTINGS}
+
+
+def _anonymised(coded, codebook):
+    """The coded answers with names, e-mail, phone numbers and personnummer masked in the text
+    and the evidence (whose offsets stay those of the original)."""
+    return replace(coded, frame=anonymise_frame(coded.frame, [coded.text_column, EVIDENCE_COLUMN], codebook))
+
+
 def write_report(report, directory, metadata, inputs=()):
-    """Write the coded table (+ sidecar), counts, quotes, co-occurrence, HTML, MD, DOCX, XLSX."""
+    """Write the report files beside the coded table ``coded.csv`` already in ``directory``:
+    its sidecar, counts, quotes, co-occurrence, HTML, MD, DOCX and XLSX (the answers sheet read
+    back from coded.csv a chunk at a time)."""
     from qualcode.coding.table import metadata_json
     from qualcode.io import sidecar_path, write_table, write_text
 
     directory = Path(directory)
-    answers = report.coded.frame
-    if report.anonymised:   # the evidence quotes the text too; its offsets stay those of the original
-        answers = anonymise_frame(answers, [report.coded.text_column, EVIDENCE_COLUMN], report.codebook)
-    write_table(answers, directory / "coded.csv", inputs)
-    write_text(sidecar_path(directory / "coded.csv"), metadata_json(metadata), inputs)
+    write_text(sidecar_path(directory / CODED_FILE), metadata_json(metadata), inputs)
     write_table(displayed_counts(report.counts, report.min_group), directory / "counts.csv", inputs)
     write_table(report.quotes, directory / "quotes.csv", inputs)
     write_table(report.cooccurrence.reset_index(), directory / "cooccurrence.csv", inputs)
     write_text(directory / "report.html", render_html(report), inputs)
     write_text(directory / "report.md", render_markdown(report), inputs)
     write_docx(report, directory / "report.docx")
-    write_xlsx(report, directory / "report.xlsx", answers, inputs)
+    write_xlsx(report, directory / "report.xlsx", lambda: _coded_chunks(directory / CODED_FILE), inputs)
+
+
+def _coded_chunks(path):
+    """The coded table written at ``path`` read back in chunks, scores as numbers."""
+    import pandas as pd
+
+    from qualcode.scale import DEFAULT_CHUNK
+
+    with pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", chunksize=DEFAULT_CHUNK) as chunks:
+        for frame in chunks:
+            scores = [column for column in frame.columns if column.startswith("score_")]
+            frame[scores] = frame[scores].apply(pd.to_numeric)
+            yield frame
 
 
 def _check_folder(directory, inputs):

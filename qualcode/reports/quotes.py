@@ -6,7 +6,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from qualcode.reports.anonymise import anonymise
-from qualcode.reports.counts import counted_codes, rolled_up_codes
+from qualcode.reports.counts import code_family, counted_codes, rolled_up_codes
 
 ELLIPSIS = "…"
 MAX_QUOTE_CHARS = 320
@@ -33,7 +33,7 @@ def select_quotes(coded, codebook=None, per_code=3, anonymised=False, max_chars=
     codes = counted_codes(coded, codebook)
     candidates = {}
     for code_id, _ in codes:
-        family = _family(code_id, codebook)
+        family = code_family(code_id, codebook)
         rows = [i for i in wanted if code_id in carriers[i]]
         candidates[code_id] = best_candidates(rows, _family_scores(coded, family, rows))
     rows = sorted({row for shortlist, _ in candidates.values() for row in shortlist})
@@ -56,7 +56,7 @@ def select_quotes(coded, codebook=None, per_code=3, anonymised=False, max_chars=
 def _code_quotes(coded, codebook, code_id, candidates, scores, quoted, sentences, per_code, max_chars):
     """(row, trimmed quote, score) of the quotes chosen for one code among ``candidates`` (rows,
     with their ``scores``), rows already ``quoted`` for another code last."""
-    family = _family(code_id, codebook)
+    family = code_family(code_id, codebook)
     texts = coded.frame[coded.text_column]
     quotes = [trim_quote(str(texts.iat[i]), _evidence_spans(coded.evidence(i), family),
                          sentences[i], max_chars) for i in candidates]
@@ -123,16 +123,6 @@ def _shortened(text, max_chars):
 def _evidence_spans(evidence, family):
     """Every (start, end) the evidence of the codes in ``family`` points at."""
     return [span for code_id in family if code_id in evidence for span in evidence[code_id].spans()]
-
-
-def _family(code_id, codebook):
-    """The code and, with a codebook, all its descendants."""
-    if codebook is None:
-        return [code_id]
-    family = [code_id]
-    for child in codebook.children(code_id):
-        family += _family(child.id, codebook)
-    return family
 
 
 def _family_scores(coded, family, rows):

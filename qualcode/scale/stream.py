@@ -51,7 +51,7 @@ def code_file(answers, estimator, output, reading, codebook, settings, jobs=1, c
     coder, fitted_on = fit_on_sample(estimator, source.chunks(), source.text_column, sample_size, seed)
     rows = with_codes = 0
     with chunk_writer(output) as write:
-        for coded in _coded_frames(coder, source, jobs):
+        for coded, _ in coded_in_order(coder, source, jobs):
             coded = annotate(coded, coder) if annotate else coded
             write(coded)
             rows, with_codes = rows + len(coded), with_codes + int((coded["codes"] != "").sum())
@@ -70,17 +70,18 @@ def code_table_in_chunks(table, estimator, jobs=1, chunk_size=DEFAULT_CHUNK, sam
     """
     source = whole_source(table, chunk_size)
     coder, _ = fit_on_sample(estimator, source.chunks(), source.text_column, sample_size, seed)
-    frames = [annotate(coded, coder) if annotate else coded for coded in _coded_frames(coder, source, jobs)]
+    frames = [annotate(coded, coder) if annotate else coded for coded, _ in coded_in_order(coder, source, jobs)]
     return pd.concat(frames) if frames else coded_frame(table.frame, coder.code([]))
 
 
-def _coded_frames(coder, source, jobs):
-    """Yield each chunk of ``source`` coded, issuing each warning coding gives once."""
+def coded_in_order(coder, source, jobs=1):
+    """Yield (coded frame, CodingResult or None) for each chunk of ``source`` (an AnswerSource),
+    in order, issuing each warning coding gives once (see :func:`~qualcode.scale.pool.coded_chunks`)."""
     issued = set()
     with long_lived_objects_frozen():
         frames = (frame for _, frame in source.chunks())
-        for coded, messages in coded_chunks(coder, frames, source.text_column, jobs):
+        for coded, result, messages in coded_chunks(coder, frames, source.text_column, jobs):
             for message in set(messages) - issued:
                 warnings.warn(message, stacklevel=3)
             issued.update(messages)
-            yield coded
+            yield coded, result
