@@ -82,6 +82,7 @@ def session(browser, path, decisions):
                 page.keyboard.press(keys[codes[n % len(codes)]])
             page.keyboard.press("Enter")
             page.wait_for_function(CHANGED, arg=before)
+        page.wait_for_function("(n) => window.qualcode.timings.length >= n", arg=decisions)
         review = page.evaluate("window.qualcode.timings.slice()")
         page.wait_for_function(SAVED)
         page.keyboard.press("v")
@@ -93,6 +94,7 @@ def session(browser, path, decisions):
             page.keyboard.press("a" if n % 2 else "x")
             presses += 1
             page.wait_for_function(CHANGED, arg=before)
+        page.wait_for_function("(n) => window.qualcode.timings.length >= n", arg=decisions)
         verify = page.evaluate("window.qualcode.timings.slice()")
         page.wait_for_function(SAVED)
         memory = peak_memory_mb(process.pid)

@@ -141,6 +141,9 @@ def test_review_export_writes_one_row_per_reviewed_answer(tmp_path):
     assert len(pd.read_csv(tmp_path / "anna.csv")) == 1
     agree = run("agree", tmp_path / "anna.csv", tmp_path / "all.csv")
     assert agree.exit_code == 0, agree.output
+    assert run("report", "--project", path, "-o", tmp_path / "out").exit_code == 0
+    evaluate = run("evaluate", tmp_path / "out" / "coded.csv", "--gold", tmp_path / "all.csv")
+    assert evaluate.exit_code == 0, evaluate.output           # the reviewed answers as they stand: agree fully
 
 
 def test_bad_review_commands_end_with_one_line_and_status_2(tmp_path):

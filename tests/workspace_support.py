@@ -59,7 +59,7 @@ def hostile_codebook(folder):
     """The default codebook with HTML in the name, a label and a description."""
     data = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
     data["name"] = f"Mognad {SCRIPT}"
-    data["codes"][0]["label"] = f"Ekonomi <img src=x onerror=\"window.injected=3\">"
+    data["codes"][0]["label"] = "Ekonomi <img src=x onerror=\"window.injected=3\">"
     data["codes"][0]["description"] = f"Pengar {SCRIPT} och resurser."
     path = Path(folder) / "hostile.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from qualcode import __version__
-from qualcode.coding.result import HUMAN, CodingResult, Evidence, read_evidence
+from qualcode.coding.result import HUMAN, CodingResult, Evidence
 
 SUMMARY_WORDS = {
     "sv": "{reviewed} svar granskade av analytiker ({coders}), {machine} kodade enbart av maskinen",

@@ -17,6 +17,7 @@ Orders:
 An :class:`Ordering` is computed once per order and fixed filters and read page by page; the
 filters that change as analysts decide (status, code) are applied when a page is read.
 """
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,17 +91,17 @@ def _informative(project, candidates, filters):
     if scores.shape[1] == 0:
         yield from candidates
         return
-    uncertainty = 1 - certainty(scores[candidates], thresholds)
-    uncertainty[~project.substantive[candidates]] = -1.0
-    remaining = candidates[np.argsort(-uncertainty, kind="stable")]
-    relevance = dict(zip(candidates.tolist(), uncertainty.tolist()))
+    relevance = np.full(len(project), -1.0)
+    relevance[candidates] = 1 - certainty(scores[candidates], thresholds)
+    relevance[~project.substantive] = -1.0
+    remaining = candidates[np.argsort(-relevance[candidates], kind="stable")]
     vectors = project.vectors
     while len(remaining):
         pool = remaining[:POOL_FACTOR * BLOCK]
         if vectors is None:
             chosen = np.arange(min(BLOCK, len(pool)))
         else:
-            chosen = _diverse(np.array([relevance[p] for p in pool]), vectors[pool].astype(np.float32), BLOCK)
+            chosen = _diverse(relevance[pool], vectors[pool].astype(np.float32), BLOCK)
         yield from pool[chosen]
         left = np.ones(len(pool), dtype=bool)
         left[chosen] = False
@@ -168,6 +169,7 @@ class Ordering:
     def __init__(self, positions, filters):
         self._source = iter(positions)
         self._seen = []
+        self._lock = threading.Lock()      # one reader at a time advances the order
         self.filters = filters
 
     def _at(self, index):
@@ -184,13 +186,14 @@ class Ordering:
         wanted = _Wanted(project, coder, self.filters)
         items, index = [], offset
         exclude = set(exclude)
-        while len(items) < n:
-            position = self._at(index)
-            if position is None:
-                break
-            index += 1
-            if position not in exclude and wanted(position):
-                items.append((position, self.filters.verify))
+        with self._lock:
+            while len(items) < n:
+                position = self._at(index)
+                if position is None:
+                    break
+                index += 1
+                if position not in exclude and wanted(position):
+                    items.append((position, self.filters.verify))
         return items, index
 
 

@@ -84,9 +84,8 @@ class Project:
         self.respondents = [row[3] if row[3] is not None else row[0] for row in rows]
         self.substantive = np.array([bool(row[5]) for row in rows], dtype=bool)
         self.attribute_columns = list(self.meta.get("attribute_columns", []))
-        decoder = json.JSONDecoder()
-        self.attributes = pd.DataFrame([decoder.decode(row[4]) for row in rows], columns=self.attribute_columns,
-                                       dtype=object).fillna("")
+        records = json.loads("[" + ",".join(row[4] for row in rows) + "]")   # one parse, not one per answer
+        self.attributes = pd.DataFrame(records, columns=self.attribute_columns, dtype=object).fillna("")
         self.index = {answer: position for position, answer in enumerate(self.ids)}
 
     def _load_codebooks(self):
@@ -96,11 +95,7 @@ class Project:
                                 "FROM codebooks ORDER BY version").fetchall()
         self.codebook_versions = [{"version": r[0], "hash": r[1], "name": r[2], "label": r[3], "source": r[4],
                                    "changes": json.loads(r[6]), "added": r[7]} for r in rows]
-        self.aliases = {}
-        for version in self.codebook_versions:
-            for old, new in version["changes"].get("renamed", ()):
-                self.aliases = {key: (new if value == old else value) for key, value in self.aliases.items()}
-                self.aliases[old] = new
+        self.aliases = _renames(self.codebook_versions)
         if not rows:
             self.codebook, self.codebook_version, self.code_ids = None, 0, ()
             return
@@ -114,6 +109,7 @@ class Project:
         self.suggested = np.zeros((n, k), dtype=bool)
         self.model_of = np.zeros(n, dtype=np.int64)
         self.thresholds = np.full(k, 0.5)
+        self.machine_counts = np.zeros(k, dtype=np.int64)     # answers the machine gave each code
         self.models = {}
         for model, codes, thresholds, settings, created in self._db.execute(
                 "SELECT model, codes, thresholds, settings, created FROM models WHERE codebook = ? ORDER BY model",
@@ -126,18 +122,20 @@ class Project:
         column = {code: j for j, code in enumerate(self.code_ids)}
         self.thresholds = np.array([dict(zip(latest["codes"], latest["thresholds"])).get(code, 0.5)
                                     for code in self.code_ids])
-        places = {model: np.array([column.get(code, -1) for code in info["codes"]]) for model, info in self.models.items()}
-        marks = ",".join("?" * len(self.models))
-        for answer, model, blob, codes in self._db.execute(
-                f"SELECT answer, model, scores, codes FROM suggestions WHERE model IN ({marks}) ORDER BY answer, model",
-                tuple(self.models)):
-            known = places[model] >= 0
-            self.scores[answer, places[model][known]] = np.frombuffer(blob, dtype=np.float32)[known]
-            self.suggested[answer] = False
-            for code in split_codes(codes):
-                if code in column:
-                    self.suggested[answer, column[code]] = True
-            self.model_of[answer] = model
+        for model, info in self.models.items():     # in model order: a later model's suggestion wins
+            rows = self._db.execute("SELECT answer, scores, codes FROM suggestions WHERE model = ? ORDER BY answer",
+                                    (model,)).fetchall()
+            if not rows:
+                continue
+            answers = np.array([row[0] for row in rows], dtype=np.int64)
+            block = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32).reshape(len(rows), -1)
+            places = np.array([column.get(code, -1) for code in info["codes"]], dtype=np.int64)
+            known = places >= 0
+            self.scores[np.ix_(answers, places[known])] = block[:, known]
+            patterns = {cell: _applied(cell, column, k) for cell in {row[2] for row in rows}}   # few distinct
+            self.suggested[answers] = np.array([patterns[row[2]] for row in rows], dtype=bool).reshape(len(rows), k)
+            self.model_of[answers] = model
+        self.machine_counts = self.suggested.sum(axis=0)
 
     def _load_vectors(self):
         blocks = self._db.execute("SELECT start, count, dim, data FROM vectors ORDER BY start").fetchall()
@@ -430,3 +428,22 @@ class Project:
                     pass
             self._db.close()
             self._db = None
+
+
+def _renames(versions):
+    """``{old id: current id}`` for every code a later codebook version renamed (renames chained)."""
+    aliases = {}
+    for version in versions:
+        for old, new in version["changes"].get("renamed", ()):
+            aliases = {key: new if value == old else value for key, value in aliases.items()}
+            aliases[old] = new
+    return aliases
+
+
+def _applied(cell, column, width):
+    """The bool row of a ``codes`` cell over the codes at ``column`` (ids of other codebooks left out)."""
+    row = np.zeros(width, dtype=bool)
+    for code in split_codes(cell):
+        if code in column:
+            row[column[code]] = True
+    return row

@@ -28,8 +28,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -45,6 +44,7 @@ STATIC = Path(__file__).with_name("static")
 TOKEN_HEADER = b"x-qualcode-token"
 ORDERINGS_KEPT = 16
 PAGE = 20
+DEFAULT_ORDER = "informative"
 SECURITY_HEADERS = [
     (b"cache-control", b"no-store"),
     (b"x-content-type-options", b"nosniff"),
@@ -65,6 +65,10 @@ class Workspace:
         self.blind = blind
         self._orderings = OrderedDict()
         self._lock = threading.Lock()
+
+    def prepare(self):
+        """Compute the first screen's order ahead (in a background thread while the server starts)."""
+        self.ordering(DEFAULT_ORDER, Filters()).take(self.project, self.coder, 0, PAGE)
 
     def ordering(self, order, filters):
         key = (order, filters)
@@ -179,7 +183,7 @@ def create_app(workspace, token, port=None):
     async def queue(request):
         params = request.query_params
         filters = _filters(params)
-        order = params.get("order") or "informative"
+        order = params.get("order") or DEFAULT_ORDER
         offset = _integer(params.get("offset"), "offset", 0)
         n = min(_integer(params.get("n"), "n", PAGE), 200)
         exclude = [int(p) for p in params.get("exclude", "").split(",") if p.strip().isdigit()]
@@ -363,6 +367,7 @@ def serve(workspace, port=0, open_browser=True, announce=print):
     config = uvicorn.Config(create_app(workspace, token, port), log_level="warning", access_log=False,
                             lifespan="off", ws="none", timeout_graceful_shutdown=2)
     url = f"http://{LOOPBACK}:{port}/?token={token}"
+    threading.Thread(target=workspace.prepare, daemon=True).start()
     announce(url)
     if open_browser:
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()

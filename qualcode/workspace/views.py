@@ -115,7 +115,7 @@ def progress_view(project, coder):
     state = project.decisions
     mine = sorted(state.reviewed(coder))
     rows = np.array(mine, dtype=np.int64)
-    machine = project.suggested.sum(axis=0)
+    machine = project.machine_counts
     reviewed_machine = project.suggested[rows].sum(axis=0) if len(rows) else np.zeros(len(project.code_ids), int)
     decided = {code: 0 for code in project.code_ids}
     for position in mine:

@@ -5,7 +5,7 @@
 "use strict";
 
 const KEYS = "1234567890";
-const PREFETCH = 8;
+const PREFETCH = 10;
 const PAGE = 20;
 const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                  "#bcbd22", "#17becf"];
