@@ -35,7 +35,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 URL = re.compile(r"Workspace: (http://\S+)")
-CHANGED = "(before) => { const c = window.qualcode.current; return !c || c.id !== before; }"
+CHANGED = "(before) => { const c = window.qualcode.current; return c && c.id !== before; }"
 SAVED = "() => window.qualcode.outbox.length === 0 && !window.qualcode.sending"
 
 
@@ -96,13 +96,15 @@ def session(browser, path, decisions):
             page.wait_for_function(CHANGED, arg=before)
         page.wait_for_function("(n) => window.qualcode.timings.length >= n", arg=decisions)
         verify = page.evaluate("window.qualcode.timings.slice()")
+        starved = page.evaluate("window.qualcode.starved")       # both modes
         page.wait_for_function(SAVED)
         memory = peak_memory_mb(process.pid)
     finally:
         process.terminate()
         process.wait(30)
         page.close()
-    return {"first_screen": first_screen, "review": review, "verify": verify, "presses": presses, "memory": memory}
+    return {"first_screen": first_screen, "review": review, "verify": verify, "presses": presses, "memory": memory,
+            "starved": starved}
 
 
 def check(path, decisions, work):
@@ -129,6 +131,7 @@ def describe(name, answers, built, figures, rows):
           f"(p90 {statistics.quantiles(verify, n=10)[-1]:.1f}, max {max(verify):.1f})")
     print(f"  verify: {figures['presses']} key presses for {len(verify)} decisions "
           f"({figures['presses'] / len(verify):.2f} per decision)")
+    print(f"  next answer not yet fetched when due: {figures['starved']} times")
     print(f"  review export: {rows} rows, exactly the decisions made; server peak memory "
           f"{figures['memory']:.0f} MB")
 

@@ -21,11 +21,19 @@ SAVED = "() => window.qualcode.outbox.length === 0 && !window.qualcode.sending"
 
 
 @pytest.fixture(scope="module")
-def browser():
+def chromium_browser():
     playwright, started = chromium()
     yield started
     started.close()
     playwright.stop()
+
+
+@pytest.fixture
+def browser(chromium_browser):
+    """A browser context of its own for each test, closed with its pages after it."""
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 860})
+    yield context
+    context.close()
 
 
 @pytest.fixture
@@ -36,7 +44,7 @@ def screenshots(tmp_path):
 
 
 def open_page(browser, url):
-    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    page = browser.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url)

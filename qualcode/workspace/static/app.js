@@ -5,8 +5,8 @@
 "use strict";
 
 const KEYS = "1234567890";
-const PREFETCH = 10;
-const PAGE = 20;
+const PREFETCH = 15;
+const PAGE = 30;
 const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                  "#bcbd22", "#17becf"];
 
@@ -19,7 +19,7 @@ const Q = {
   current: null, chips: new Set(), shownAt: 0,
   editing: null,
   outbox: [], sending: false, history: [],
-  recent: [], keyAt: null, timings: [],
+  recent: [], keyAt: null, timings: [], starved: 0,
   similar: null,
 };
 window.qualcode = Q;   // for tests and the benchmark: timings, the current answer
@@ -182,6 +182,7 @@ async function resetQueue() {
 function advance() {
   if (Q.editing) {
     const back = Q.editing.returnTo;
+    if (Q.editing.view !== Q.view) setView(Q.editing.view, false);
     Q.editing = null;
     if (back) { show(back); return; }
   }
@@ -189,6 +190,7 @@ function advance() {
   if (Q.queue.length < PREFETCH) fetchPage();
   if (item) { show(item); return; }
   if (Q.fetching) {
+    Q.starved += 1;          // the next answer had not arrived yet (the benchmark reports it)
     Q.current = null;
     renderCard();
     Q.fetching.then(() => { if (!Q.current) advance(); });
@@ -257,8 +259,8 @@ async function undo() {
   const result = entry.result;
   if (!result || result.undone === null) { flash("Nothing to undo"); return; }
   const answer = result.answers[0];
-  const view = await api("/api/answer/" + answer + (Q.view === "verify" && last && last.item ?
-                                                   "?verify=" + encodeURIComponent(last.item.verify || "") : ""));
+  const verify = Q.view === "verify" ? ((last && last.item && last.item.verify) || $("verify-code").value) : "";
+  const view = await api("/api/answer/" + answer + (verify ? "?verify=" + encodeURIComponent(verify) : ""));
   if (Q.current) Q.queue.unshift(Q.current);
   flash("Undone: " + view.id);
   show(view);
@@ -268,7 +270,7 @@ async function undo() {
 async function edit(answer) {
   if (document.activeElement) document.activeElement.blur();   // the keys go to the answer again
   const view = await api("/api/answer/" + answer);
-  Q.editing = {returnTo: Q.editing ? Q.editing.returnTo : Q.current};
+  Q.editing = Q.editing || {returnTo: Q.current, view: Q.view};
   if (Q.view !== "review" && Q.view !== "adjudicate") setView("review", false);
   show(view);
   flash("Editing " + view.id + ": Enter saves it, then you are back where you were");
