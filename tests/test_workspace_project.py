@@ -368,3 +368,15 @@ def test_the_same_project_built_twice_suggests_the_same(tmp_path):
     with open_project(again, CORPUS, CODEBOOK, coding={"mode": "fast"}) as built, Project(built_project("corpus")) as first:
         assert np.array_equal(built.suggested, first.suggested)
         assert np.allclose(built.scores, first.scores)
+
+
+@pytest.mark.slow
+def test_an_accurate_project_keeps_the_embedders_vectors(tmp_path):
+    from qualcode.workspace.similarity import similar_answers
+
+    with open_project(tmp_path / "p.qcproj", CORPUS, CODEBOOK) as project:
+        assert project.meta["vectors"] == "embedder:default" and project.models[1]["settings"]["mode"] == "accurate"
+        assert project.vectors.shape == (137, 384)
+        assert np.allclose(np.linalg.norm(project.vectors.astype(np.float32), axis=1), 1, atol=1e-2)
+        nearest = similar_answers(project, project.position("N001"), cutoff=0.0, limit=3)
+        assert len(nearest) == 3 and nearest[0][1] >= nearest[-1][1]
