@@ -87,7 +87,7 @@ class Workspace:
         project = self.project
         codebook = project.codebook
         return {
-            "coder": self.coder, "blind": self.blind, "readonly": not project.write,
+            "coder": self.coder, "blind": self.blind,
             "project": project.path.name, "answers": len(project),
             "codebook": {"name": codebook.name, "label": None if codebook.version is None else str(codebook.version),
                          "version": project.codebook_version},
