@@ -41,12 +41,12 @@ SAVED = "() => window.qualcode.outbox.length === 0 && !window.qualcode.sending"
 
 def build(path, answers):
     """Create the project (fast mode) unless it exists; returns seconds taken (0 when reused)."""
-    from qualcode.workspace import open_project
+    from qualcode.api import open_project
 
     if path.exists():
         return 0.0
     start = time.perf_counter()
-    open_project(path, answers, CODEBOOK, coding={"mode": "fast"}).close()
+    open_project(path, answers, CODEBOOK, mode="fast").close()
     return time.perf_counter() - start
 
 

@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "code": "qualcode.api", "counts": "qualcode.api", "quotes": "qualcode.api", "report": "qualcode.api",
     "coded_answers": "qualcode.api", "load_codebook": "qualcode.api", "Project": "qualcode.api",
+    "open_project": "qualcode.api",
     "read_answers": "qualcode.io", "read_coded": "qualcode.coding",
     "Coder": "qualcode.coding", "CodedAnswers": "qualcode.coding", "CodingResult": "qualcode.coding",
     "Evidence": "qualcode.coding", "Codebook": "qualcode.codebook", "TrainedModel": "qualcode.learn",

@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from qualcode.workspace import Project, open_project
+from qualcode.api import open_project
+from qualcode.workspace import Project
 from qualcode.workspace.server import Workspace
 from workspace_support import ROOT, SCRIPT, ServedWorkspace, chromium, project_copy
 
@@ -266,7 +267,7 @@ def test_200_answers_of_a_10000_answer_survey_reviewed_with_keys_only(browser, t
     spec.loader.exec_module(synth)
     answers = synth.write_answers_csv(tmp_path / "survey.csv", 10_000)
     path = tmp_path / "survey.qcproj"
-    with open_project(path, answers, ROOT / "codebooks" / "digital_maturity.yaml", coding={"mode": "fast"}) as project, \
+    with open_project(path, answers, ROOT / "codebooks" / "digital_maturity.yaml", mode="fast") as project, \
             ServedWorkspace(Workspace(project, "anna")) as url:
         page, errors = open_page(browser, url)
         decided = review_with_keys(page, 200)

@@ -12,11 +12,11 @@ import pytest
 import yaml
 
 import qualcode as qc
+from qualcode.api import open_project
 from qualcode.coding import read_coded
 from qualcode.errors import InputError
 from qualcode.learn.metrics import cohen_kappa
-from qualcode.workspace import Project, open_project
-from qualcode.workspace import schema
+from qualcode.workspace import Project, schema
 from qualcode.workspace.state import DecisionState
 from workspace_support import CODEBOOK, CORPUS, HOSTILE_TEXT, built_project, project_copy
 
@@ -231,7 +231,7 @@ def test_new_answers_are_added_and_only_they_are_coded(tmp_path):
     path = project_copy(tmp_path)
     more = pd.read_csv(CORPUS, dtype=str, keep_default_na=False)
     more.loc[len(more)] = {**more.iloc[0].to_dict(), "id": "N999", "text": "Vi saknar pengar till nya system."}
-    with open_project(path, more, coding={"mode": "fast"}) as project:
+    with open_project(path, more, mode="fast") as project:
         assert len(project) == 138 and project.ids[-1] == "N999"
         assert project.model_of[-1] == 2 and set(project.model_of[:-1]) == {1}
         assert project.vectors.shape[0] == 138
@@ -258,7 +258,7 @@ def test_a_failed_new_project_leaves_no_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(build._Builder, "code", broken)
     with pytest.raises(RuntimeError):
-        open_project(tmp_path / "p.qcproj", CORPUS, CODEBOOK, coding={"mode": "fast"})
+        open_project(tmp_path / "p.qcproj", CORPUS, CODEBOOK, mode="fast")
     assert os.listdir(tmp_path) == []
 
 
@@ -365,7 +365,7 @@ def test_replaying_a_log_with_renamed_codes_keeps_the_decisions():
 
 def test_the_same_project_built_twice_suggests_the_same(tmp_path):
     again = tmp_path / "again.qcproj"
-    with open_project(again, CORPUS, CODEBOOK, coding={"mode": "fast"}) as built, Project(built_project("corpus")) as first:
+    with open_project(again, CORPUS, CODEBOOK, mode="fast") as built, Project(built_project("corpus")) as first:
         assert np.array_equal(built.suggested, first.suggested)
         assert np.allclose(built.scores, first.scores)
 

@@ -216,7 +216,7 @@ def test_adjudication_and_agreement(project):
 def test_a_new_codebook_version_is_announced_and_earlier_decisions_marked(tmp_path):
     import yaml
 
-    from qualcode.workspace import open_project
+    from qualcode.api import open_project
     from workspace_support import CODEBOOK
 
     path = project_copy(tmp_path)

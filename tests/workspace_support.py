@@ -25,14 +25,14 @@ def built_project(kind):
     """The project file of ``kind`` (built once per session, in fast mode): "corpus" is the
     shipped corpus with the default codebook; "mixed" adds duplicates of "Vet ej" and an answer
     and a code label holding HTML."""
-    from qualcode.workspace import open_project
+    from qualcode.api import open_project
 
     folder = Path(tempfile.mkdtemp(prefix=f"qualcode-workspace-{kind}-"))
     path = folder / f"{kind}.qcproj"
     if kind == "corpus":
-        open_project(path, CORPUS, CODEBOOK, coding={"mode": "fast"}).close()
+        open_project(path, CORPUS, CODEBOOK, mode="fast").close()
     elif kind == "mixed":
-        open_project(path, mixed_answers(), hostile_codebook(folder), coding={"mode": "fast"}).close()
+        open_project(path, mixed_answers(), hostile_codebook(folder), mode="fast").close()
     else:
         raise ValueError(kind)
     return path

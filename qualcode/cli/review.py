@@ -58,11 +58,11 @@ def review_group():
 @verbosity_options
 def open_command(answers, project_path, codebook_path, coder, port, no_browser, blind, coding, reading):
     """Open the workspace on a project (the default: 'qualcode review ANSWERS ...')."""
-    from qualcode.workspace import open_project
+    from qualcode.api import open_project
     from qualcode.workspace.server import Workspace, serve
 
     coder = (coder or getpass.getuser() or "analyst").strip()
-    project = open_project(project_path, answers, codebook_path, reading, coding)
+    project = open_project(project_path, answers, codebook_path, reading=reading, **coding)
     try:
         reviewed = len(project.reviewed())
         say(f"{project_path}: {len(project):,} answers, codebook {project.codebook.name!r} (version "

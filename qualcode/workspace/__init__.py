@@ -9,7 +9,7 @@
   answers as they stand for reports and exports;
 - :mod:`~qualcode.workspace.server`, ``static/``: the screen (Starlette, plain JavaScript).
 """
-from qualcode.workspace.build import open_project
+from qualcode.workspace.build import build_project
 from qualcode.workspace.project import Project
 
-__all__ = ["Project", "open_project"]
+__all__ = ["Project", "build_project"]

@@ -1,6 +1,6 @@
 """Creating a project and keeping it up to date with its answers file and codebook.
 
-:func:`open_project` is what ``qualcode review`` does before it serves the workspace:
+:func:`build_project` is what ``qualcode review`` does before it serves the workspace:
 
 - a new project is built in a temporary file beside it and appears whole, or not at all;
 - answers whose id the project does not know yet are added (the project keeps the text an
@@ -78,13 +78,15 @@ def read_incoming(answers, reading=None):
                     sidecar.get("settings"), sidecar.get("codebook", {}).get("hash"))
 
 
-def open_project(path, answers=None, codebook=None, reading=None, coding=None):
+def build_project(path, answers=None, codebook=None, reading=None, coding=None, plan=None):
     """Create the project ``path`` or bring it up to date (see the module docstring); returns
     the open :class:`~qualcode.workspace.Project`. ``answers``: a path or DataFrame (None: the
-    project's own); ``codebook``: a path or Codebook (None: the project's current one);
-    ``reading``: :func:`qualcode.io.read_answers` options; ``coding``: ``mode``, ``embedder``,
-    ``threshold``, ``seed``, ``model``, ``sample_size``, ``chunk_size`` (None: as before)."""
-    from qualcode.api import load_codebook
+    project's own); ``codebook``: a :class:`~qualcode.codebook.Codebook` (None: the project's
+    current one); ``reading``: :func:`qualcode.io.read_answers` options; ``coding``: ``mode``,
+    ``embedder``, ``threshold``, ``seed``, ``model``, ``sample_size``, ``chunk_size`` (None: as
+    the project coded before); ``plan(codebook, mode, embedder, threshold, seed, model)`` gives
+    the :class:`~qualcode.api.CodingPlan` to code with (:func:`qualcode.api.coding_plan`; the
+    API and the CLI pass it, as they sit above the workspace)."""
     from qualcode.workspace.project import Project
 
     path = Path(path)
@@ -93,26 +95,26 @@ def open_project(path, answers=None, codebook=None, reading=None, coding=None):
         raise InputError(located(path, "no such project; to create it, give the answers file and --codebook"))
     check_writable(path)
     incoming = read_incoming(answers, reading) if answers is not None else None
-    codebook = load_codebook(codebook) if codebook is not None else None
+    builder = {"incoming": incoming, "codebook": codebook, "coding": coding or {}, "plan": plan}
     if new:
-        _build_new(path, incoming, codebook, coding or {})
+        _build_new(path, builder)
     else:
         connection = connect(path)
         try:
-            _Builder(connection, path).build(incoming, codebook, coding or {})
+            _Builder(connection, path).build(**builder)
         finally:
             connection.close()
     return Project(path)
 
 
-def _build_new(path, incoming, codebook, coding):
+def _build_new(path, builder):
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     os.close(handle)
     temporary = Path(name)
     try:
         connection = connect(temporary)
         try:
-            _Builder(connection, path).build(incoming, codebook, coding)
+            _Builder(connection, path).build(**builder)
             connection.execute("PRAGMA journal_mode = DELETE")   # the journal merged in: one file to move
         finally:
             connection.close()
@@ -124,7 +126,7 @@ def _build_new(path, incoming, codebook, coding):
 
 
 class _Builder:
-    """The steps of :func:`open_project` on an open connection."""
+    """The steps of :func:`build_project` on an open connection."""
 
     def __init__(self, connection, path):
         self.db = connection
@@ -137,7 +139,7 @@ class _Builder:
                                 [(key, json.dumps(value, ensure_ascii=False)) for key, value in values.items()])
         self.meta.update(values)
 
-    def build(self, incoming, codebook, coding):
+    def build(self, incoming, codebook, coding, plan):
         if not self.meta:
             self.set_meta(created=_now(), qualcode_version=__version__, seed=int(coding.get("seed") or 0))
         if incoming is not None:
@@ -148,7 +150,7 @@ class _Builder:
         if current is None:
             raise InputError(located(self.path, "the project has no codebook yet; give --codebook"))
         settings = {**self.meta.get("coding", {}), **{k: v for k, v in coding.items() if v is not None}}
-        self.code_missing(version, current, incoming, settings)
+        self.code_missing(version, current, incoming, settings, plan)
         self.ensure_vectors()
 
     # -- answers ---------------------------------------------------------------------------
@@ -225,14 +227,14 @@ class _Builder:
                                "JOIN models m ON m.model = s.model WHERE m.codebook = ?) ORDER BY answer", (version,))
         return [row[0] for row in rows]
 
-    def code_missing(self, version, codebook, incoming, settings):
+    def code_missing(self, version, codebook, incoming, settings, plan):
         missing = self.missing(version)
         if not missing:
             return
         if incoming is not None and incoming.coded is not None:
             missing = self.import_coding(version, codebook, incoming, missing)
         if missing:
-            self.code(version, codebook, missing, settings)
+            self.code(version, codebook, missing, settings, plan)
 
     def import_coding(self, version, codebook, incoming, missing):
         """Keep the coding of a coded table made with this codebook; returns the answers still to code."""
@@ -263,16 +265,17 @@ class _Builder:
         self.set_meta(coding=self.meta.get("coding") or _recorded(incoming.settings or {}))
         return [p for p in missing if p not in rows]
 
-    def code(self, version, codebook, missing, settings):
-        from qualcode.api import coding_plan
+    def code(self, version, codebook, missing, settings, plan):
         from qualcode.coding.analysed import long_lived_objects_frozen
         from qualcode.scale import DEFAULT_CHUNK, DEFAULT_SAMPLE
         from qualcode.scale.stream import fit_on_sample
 
         sample_size = settings.get("sample_size") or DEFAULT_SAMPLE
         chunk_size = settings.get("chunk_size") or DEFAULT_CHUNK
-        plan = coding_plan(codebook, settings.get("mode"), settings.get("embedder"), settings.get("threshold"),
-                           settings.get("seed"), settings.get("model"))
+        if plan is None:
+            raise ValueError("coding answers needs a plan (qualcode.api.coding_plan)")
+        plan = plan(codebook, settings.get("mode"), settings.get("embedder"), settings.get("threshold"),
+                    settings.get("seed"), settings.get("model"))
         texts = [row[0] for row in self.db.execute("SELECT text FROM answers ORDER BY answer")]
         chunks = ((start, pd.DataFrame({"text": texts[start:start + chunk_size]}))
                   for start in range(0, len(texts), chunk_size))

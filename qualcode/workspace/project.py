@@ -36,7 +36,7 @@ def now():
 class Project:
     """An open project file. ``Project(path)`` opens an existing project for reading and
     writing (``write=False``: read only, also from a read-only disk); create one with
-    :meth:`create` or ``qualcode review``.
+    :func:`qualcode.api.open_project` or ``qualcode review``.
 
     Answers are named by their ids in the API; ``coder`` names the analyst deciding.
     """
@@ -50,18 +50,6 @@ class Project:
         self._lock = threading.RLock()
         self._db = connect(self.path, write)
         self.reload()
-
-    @classmethod
-    def create(cls, path, answers, codebook, *, text="text", id="id", question=None, respondent=None,
-               **coding):
-        """Create (or bring up to date) the project ``path`` from ``answers`` (a DataFrame, a path to
-        an answers file or to a coded table) and ``codebook`` (a path or a Codebook), coding the
-        answers not yet coded; ``coding`` takes :func:`qualcode.api.code`'s coding options."""
-        from qualcode.workspace.build import open_project
-
-        reading = {"id_column": id, "text_column": text, "question_column": question,
-                   "respondent_column": respondent}
-        return open_project(path, answers, codebook, reading=reading, coding=coding)
 
     # -- loading ---------------------------------------------------------------------------
     def reload(self):
@@ -238,9 +226,9 @@ class Project:
 
     def check_codebook(self, codebook):
         """Raise InputError unless ``codebook`` (a path or Codebook) is the project's current one."""
-        from qualcode.api import load_codebook
+        from qualcode.codebook import Codebook, load_codebook
 
-        given = load_codebook(codebook)
+        given = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
         if given.content_hash != self.codebook.content_hash:
             raise InputError(located(given.source, f"this is not the codebook of {self.path} (its version "
                                                    f"{self.codebook_version}); leave --codebook out, or add it as a "
