@@ -492,6 +492,9 @@ function openOverlay(id) {
 }
 
 function closeOverlays() {
+  // a focused field in a closed overlay would keep the keys until Chrome gets round to blurring it
+  const focused = document.activeElement;
+  if (focused && focused.closest(".overlay")) focused.blur();
   for (const overlay of document.querySelectorAll(".overlay")) overlay.hidden = true;
   Q.similar = null;
 }
