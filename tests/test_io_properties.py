@@ -112,7 +112,7 @@ def test_any_well_formed_csv_is_read_back_unchanged(folder, table):
     frame.to_csv(path, sep=table["delimiter"], encoding=table["encoding"], index=False,
                  lineterminator="\r\n")
     assert read_answers(path).frame.equals(frame)
-    write_table(frame, folder / "kodat.csv")
+    write_table(frame, folder / "kodat.csv", verbatim=True)
     assert read_answers(folder / "kodat.csv").frame.equals(frame)
 
 

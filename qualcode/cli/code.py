@@ -46,14 +46,14 @@ def code_command(answers, codebook_path, output, mode, embedder, threshold, seed
     """Code answers against a codebook (large files in chunks; on a Dask cluster with --engine dask)."""
     from qualcode.codebook import load_codebook
     from qualcode.coding import coding_metadata
-    from qualcode.coding.table import CODED_SUFFIXES, metadata_json
-    from qualcode.io import check_output_path, read_answers, sidecar_path, write_table, write_text
+    from qualcode.coding.table import CODED_SUFFIXES
+    from qualcode.io import check_table_output, output_set, read_answers, sidecar_path
 
     scaling = {"jobs": jobs, "chunk_size": chunk_size, "sample_size": sample_size}
     settings = {"mode": mode, "embedder": embedder, "threshold": threshold, "seed": seed}
     if engine == "dask":
         return code_on_dask(answers, codebook_path, output, settings, scaling, scheduler, reading)
-    check_output_path(output, (answers, codebook_path), CODED_SUFFIXES)
+    check_table_output(output, (answers, codebook_path), CODED_SUFFIXES)
     codebook = load_codebook(codebook_path)
     if model_path is None:
         return code_in_chunks(answers, codebook_path, codebook, output, settings, scaling, triage, reading)
@@ -67,9 +67,9 @@ def code_command(answers, codebook_path, output, mode, embedder, threshold, seed
     for warning in caught:
         say(f"Warning: {answers}: {warning.message}")
     settings.update(model=str(model_path), triage=triage)
-    write_table(coded, output, inputs=(answers, codebook_path))
-    write_text(sidecar_path(output), metadata_json(coding_metadata(codebook, table, settings)),
-               inputs=(answers, codebook_path))
+    with output_set([output, sidecar_path(output)], (answers, codebook_path)) as outputs:
+        outputs.write_table(output, coded, verbatim=True)
+        outputs.write_sidecar(output, coding_metadata(codebook, table, settings))
     coded_count = int((coded["codes"] != "").sum())
     say(f"Coded {len(coded)} answers ({coded_count} with at least one code) -> {output}")
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli.options import answer_options, verbosity_options
-from qualcode.progress import say
+from qualcode.progress import echo, say
 
 FEW_POSITIVES = 3  # below this many coded examples a code is said to stay close to the codebook
 
@@ -25,7 +25,7 @@ def _report(make_report, output, inputs):
     if output is not None:
         check_output_path(output, inputs=inputs, suffixes=REPORT_SUFFIXES)
     report = make_report()
-    click.echo(report.to_text(), nl=False)
+    echo(report.to_text(), nl=False)
     if output is not None:
         report.write(output, inputs=inputs)
         say(f"Wrote {output}")
@@ -84,7 +84,7 @@ def queue_command(coded, count, diversity, embedder, id_column, output):
     queue = select_queue(read_coding(coded, id_column), count, embedder=embedder, diversity=diversity)
     if output is None:
         for row in queue.itertuples(index=False):
-            click.echo(f"{row.rank:>3}. {row.id}  uncertainty {row.uncertainty:.2f}  codes: {row.codes or '-'}  "
+            echo(f"{row.rank:>3}. {row.id}  uncertainty {row.uncertainty:.2f}  codes: {row.codes or '-'}  "
                        f"borderline: {row.borderline}\n     {row.text}")
     else:
         write_table(queue, output, inputs=(coded,))

@@ -3,6 +3,8 @@ from pathlib import Path
 
 import click
 
+from qualcode.progress import echo
+
 PATH = click.Path(path_type=Path)
 
 
@@ -27,4 +29,4 @@ def export_qdpx_command(coded, codebook_path, output, unit):
     archive = build_qdpx(table, codebook, unit=unit)
     with atomic_path(output) as temporary:
         temporary.write_bytes(archive)
-    click.echo(f"Wrote {output}: {len(table.frame)} answers as text sources")
+    echo(f"Wrote {output}: {len(table.frame)} answers as text sources")

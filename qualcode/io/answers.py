@@ -7,7 +7,7 @@ import pandas as pd
 from qualcode.errors import InputError, located
 from qualcode.io.columns import (id_like_columns, list_columns, missing_column_message,
                                  require_column, select_questions)
-from qualcode.io.readers import read_sheet
+from qualcode.io.formats import read_sheet
 from qualcode.io.substantive import substantive_mask
 from qualcode.progress import VERBOSE, explain, verbosity
 
@@ -71,7 +71,7 @@ def read_answers(path, id_column="id", text_column="text", question_column=None,
         raise InputError(located(path, "--questions selects the question columns of a wide "
                                        "table; add --wide, or leave --questions out"))
     else:
-        table = _long_table(sheet_read, path, id_column, text_column, question_column,
+        table = long_table(sheet_read, path, id_column, text_column, question_column,
                             respondent_column)
     if verbosity() >= VERBOSE:
         explain(f"{path}: {len(table)} answers ({int(table.substantive.sum())} with content); "
@@ -81,7 +81,8 @@ def read_answers(path, id_column="id", text_column="text", question_column=None,
     return table
 
 
-def _long_table(sheet, path, id_column, text_column, question_column, respondent_column):
+def long_table(sheet, path, id_column, text_column, question_column, respondent_column):
+    """The :class:`AnswerTable` of a long-format ``sheet``, the column roles found or checked."""
     frame = sheet.frame
     columns = list(frame.columns)
     text_column = require_column(columns, text_column, "--text-column", path)

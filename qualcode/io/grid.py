@@ -140,13 +140,13 @@ def _sheet(header, body):
     header = _padded(header, width)
     cells = [_padded(row, width) for _, row in body]
     kept = [i for i in range(width) if header[i].strip() or any(row[i] for row in cells)]
-    names = _unique([header[i].strip().lstrip("\ufeff") or f"column {get_column_letter(i + 1)}"
+    names = unique_names([header[i].strip().lstrip("\ufeff") or f"column {get_column_letter(i + 1)}"
                      for i in kept])
     frame = pd.DataFrame([[row[i] for i in kept] for row in cells], columns=names, dtype="str")
     return Sheet(frame, [number for number, _ in body])
 
 
-def _unique(names):
+def unique_names(names):
     """Number repeated column names: 'Kommentar', 'Kommentar (2)', ..."""
     seen, unique = {}, []
     for name in names:

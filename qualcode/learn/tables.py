@@ -12,7 +12,7 @@ import pandas as pd
 
 from qualcode.errors import InputError, located
 from qualcode.io import column_roles
-from qualcode.io.readers import read_sheet
+from qualcode.io import read_sheet
 
 CODES_COLUMN = "codes"
 SCORE_PREFIX = "score_"

@@ -8,7 +8,7 @@ from qualcode.report.counts import displayed_counts
 from qualcode.report.document import build_report
 from qualcode.report.html_render import render_html
 from qualcode.report.markdown_render import render_markdown
-from qualcode.report.office import write_docx, write_xlsx
+from qualcode.report.office import report_sheets, write_docx
 
 REPORT_FILES = ("coded.csv", "coded.csv.meta.json", "counts.csv", "quotes.csv",
                 "cooccurrence.csv", "report.html", "report.md", "report.docx", "report.xlsx")
@@ -45,33 +45,36 @@ def make_report(answers, codebook_path, directory, by=None, min_group=5, per_cod
 
 
 def write_report(report, directory, metadata, inputs=()):
-    """Write the coded table (+ sidecar), counts, quotes, co-occurrence, HTML, MD, DOCX, XLSX."""
-    from qualcode.coding.table import metadata_json
-    from qualcode.io import sidecar_path, write_table, write_text
+    """Write the coded table (+ sidecar), counts, quotes, co-occurrence, HTML, MD, DOCX, XLSX:
+    all of them replace the earlier report files together, or none does."""
+    from qualcode.io import output_set
 
     directory = Path(directory)
     answers = report.coded.frame
     if report.anonymised:   # the evidence quotes the text too; its offsets stay those of the original
         answers = anonymise_frame(answers, [report.coded.text_column, EVIDENCE_COLUMN], report.codebook)
-    write_table(answers, directory / "coded.csv", inputs)
-    write_text(sidecar_path(directory / "coded.csv"), metadata_json(metadata), inputs)
-    write_table(displayed_counts(report.counts, report.min_group), directory / "counts.csv", inputs)
-    write_table(report.quotes, directory / "quotes.csv", inputs)
-    write_table(report.cooccurrence.reset_index(), directory / "cooccurrence.csv", inputs)
-    write_text(directory / "report.html", render_html(report), inputs)
-    write_text(directory / "report.md", render_markdown(report), inputs)
-    write_docx(report, directory / "report.docx")
-    write_xlsx(report, directory / "report.xlsx", answers, inputs)
+    with output_set([directory / name for name in REPORT_FILES], inputs, name="report", create_folder=True) as outputs:
+        outputs.write_table(directory / "coded.csv", answers)
+        outputs.write_sidecar(directory / "coded.csv", metadata)
+        outputs.write_table(directory / "counts.csv", displayed_counts(report.counts, report.min_group))
+        outputs.write_table(directory / "quotes.csv", report.quotes)
+        outputs.write_table(directory / "cooccurrence.csv", report.cooccurrence.reset_index())
+        outputs.write_text(directory / "report.html", render_html(report))
+        outputs.write_text(directory / "report.md", render_markdown(report))
+        write_docx(report, outputs.path(directory / "report.docx"))
+        outputs.write_workbook(directory / "report.xlsx", report_sheets(report, answers))
 
 
 def _check_folder(directory, inputs):
-    """Create the output folder, refusing one that is a file or an input."""
+    """Refuse an output folder that is a file, cannot be created or written, or holds an input
+    under a report file's name (before any work)."""
     from qualcode.errors import InputError, located
-    from qualcode.io import check_output_path
+    from qualcode.io import check_output_folder, check_output_path
 
     if directory.exists() and not directory.is_dir():
         raise InputError(located(directory, "-o must be a folder for the report files; "
                                             "this is a file"))
-    directory.mkdir(parents=True, exist_ok=True)
-    for name in REPORT_FILES:
-        check_output_path(directory / name, inputs)
+    check_output_folder(directory)
+    if directory.is_dir():
+        for name in REPORT_FILES:
+            check_output_path(directory / name, inputs)

@@ -12,13 +12,11 @@ import pandas as pd
 
 from qualcode.coding import Coder, coding_metadata
 from qualcode.coding.analysed import garbage_collection_paused, long_lived_objects_frozen
-from qualcode.coding.table import coded_frame, metadata_json
-from qualcode.io import sidecar_path, write_text
+from qualcode.coding.table import coded_frame
+from qualcode.io import open_answers, output_set, sidecar_path, whole_source
 from qualcode.progress import explain
 from qualcode.scale.pool import coded_chunks
 from qualcode.scale.sample import Sampler
-from qualcode.scale.sources import open_answers, whole_source
-from qualcode.scale.writers import chunk_writer
 
 DEFAULT_SAMPLE = 20_000
 DEFAULT_CHUNK = 10_000
@@ -51,15 +49,16 @@ def code_file(answers, codebook, output, reading, settings, jobs=1, chunk_size=D
     source = open_answers(answers, reading, chunk_size)
     coder, fitted_on = fit_on_sample(codebook, settings, source.chunks(), source.text_column, sample_size)
     rows = with_codes = 0
-    with chunk_writer(output) as write:
-        for coded in _coded_frames(coder, source, jobs):
-            coded = annotate(coded) if annotate else coded
-            write(coded)
-            rows, with_codes = rows + len(coded), with_codes + int((coded["codes"] != "").sum())
-            explain(f"coded {rows:,} answers")
-    recorded = {**settings, **(recorded or {}), "sample_size": sample_size, "fitted_on": fitted_on}
-    metadata = coding_metadata(codebook, source.table, recorded)
-    write_text(sidecar_path(output), metadata_json(metadata), inputs=inputs)
+    # the table and its sidecar land together or not at all; the table is data, written verbatim
+    with output_set([output, sidecar_path(output)], inputs) as outputs:
+        with outputs.appender(output, verbatim=True) as write:
+            for coded in _coded_frames(coder, source, jobs):
+                coded = annotate(coded) if annotate else coded
+                write(coded)
+                rows, with_codes = rows + len(coded), with_codes + int((coded["codes"] != "").sum())
+                explain(f"coded {rows:,} answers")
+        recorded = {**settings, **(recorded or {}), "sample_size": sample_size, "fitted_on": fitted_on}
+        outputs.write_sidecar(output, coding_metadata(codebook, source.table, recorded))
     return rows, with_codes
 
 
