@@ -14,18 +14,21 @@ ID_OPTION = click.option("--id-column", default=None,
                               ".meta.json, else 'id').")
 REPORT_OUTPUT = click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
                              help="Also write the report: .csv (per-code table), .xlsx (every table, "
-                                  "disagreements with their text) or .json.")
+                                  "disagreements with their text) or .json; with -q it is then not printed.")
 
 
 def _report(make_report, output, inputs):
-    """Check ``-o`` first, then build the report, print it and write it when asked."""
+    """Check ``-o`` first, then build the report, print it (unless it goes to a file with
+    --quiet) and write it when asked."""
     from qualcode.io import check_output_path
     from qualcode.learn.evaluate import REPORT_SUFFIXES
+    from qualcode.progress import QUIET, verbosity
 
     if output is not None:
         check_output_path(output, inputs=inputs, suffixes=REPORT_SUFFIXES)
     report = make_report()
-    echo(report.to_text(), nl=False)
+    if output is None or verbosity() > QUIET:
+        echo(report.to_text(), nl=False)
     if output is not None:
         report.write(output, inputs=inputs)
         say(f"Wrote {output}")

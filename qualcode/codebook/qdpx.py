@@ -22,6 +22,7 @@ from qualcode.codebook.model import Codebook
 from qualcode.codebook.refi import append_codes, code_guid, refi_guid
 from qualcode.errors import InputError, located
 from qualcode.io import AnswerTable, column_roles, read_answers
+from qualcode.io.escape import xml_text
 
 PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"
 CODED_COLUMNS = ("codes", "evidence")
@@ -79,11 +80,13 @@ class _ProjectWriter:
         self.attributes = respondent_attribute_columns(table)
 
     def element(self, parent, tag, /, **attributes):
-        return etree.SubElement(parent, f"{{{PROJECT_NAMESPACE}}}{tag}", **attributes)
+        """A child element; attribute values XML cannot hold (control characters) made visible."""
+        return etree.SubElement(parent, f"{{{PROJECT_NAMESPACE}}}{tag}",
+                                **{name: xml_text(str(value)) for name, value in attributes.items()})
 
     def project(self):
         root = etree.Element(f"{{{PROJECT_NAMESPACE}}}Project", nsmap={None: PROJECT_NAMESPACE},
-                             name=self.name, origin=f"qualcode {__version__}",
+                             name=xml_text(self.name), origin=f"qualcode {__version__}",
                              creatingUserGUID=self.user, creationDateTime=self.time)
         users = self.element(root, "Users")
         self.element(users, "User", guid=self.user, name="qualcode")
@@ -109,15 +112,11 @@ class _ProjectWriter:
             self.element(variables, "Variable", guid=refi_guid("variable", column), name=column,
                          typeOfVariable="Text")
 
-    def respondent_of(self, row):
-        column = self.table.respondent_column or self.table.id_column
-        return row[column]
-
     def add_cases(self, root):
         frame = self.table.frame
         respondents = {}
-        for row in frame.to_dict("records"):
-            respondents.setdefault(self.respondent_of(row), []).append(row)
+        for respondent, row in zip(self.table.respondents, frame.to_dict("records")):
+            respondents.setdefault(respondent, []).append(row)
         if not respondents:
             return
         cases = self.element(root, "Cases")
@@ -132,7 +131,7 @@ class _ProjectWriter:
     def add_value(self, parent, column, value):
         holder = self.element(parent, "VariableValue")
         self.element(holder, "VariableRef", targetGUID=refi_guid("variable", column))
-        self.element(holder, "TextValue").text = value
+        self.element(holder, "TextValue").text = xml_text(value)
 
     # sources and codings ------------------------------------------------------------------
     def source_guid(self, row):

@@ -53,8 +53,3 @@ def coding_metadata(codebook, table, settings):
                     "question": table.question_column, "respondent": table.respondent_column},
         "codes": [code.id for code in codebook.codes if code.status != "suggested"],
     }
-
-
-def metadata_json(metadata):
-    """The sidecar as pretty JSON text."""
-    return json.dumps(metadata, ensure_ascii=False, indent=2) + "\n"

@@ -7,8 +7,11 @@ empty cells become "", whole numbers stored as floats lose the ".0" Excel never 
 """
 import csv
 import difflib
+import errno
 import io
+import os
 import json
+import warnings
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -16,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from qualcode.errors import InputError, located
+from qualcode.io.archives import refuse_zip_bomb
 from qualcode.io.cells import cell_text, text_frame
 from qualcode.io.decode import SIGNATURES, decode_text
 from qualcode.io.grid import Sheet, empty_file, rows_to_sheet, unique_names
@@ -24,6 +28,7 @@ from qualcode.progress import explain
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 SNIFFED_RECORDS = 50
+SHEET_NAMESPACE = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 HEAD_BYTES = 256 * 2**10  # read to find a streamed file's header, delimiter and column roles
 HEAD_ROWS = 100  # rows of a streamed Parquet file read to find its column roles
 
@@ -163,6 +168,7 @@ def read_workbook(path, sheet=None):
     import openpyxl  # imported here: loading it costs time every other command can save
 
     _refuse_non_workbook(path)
+    refuse_zip_bomb(path, "open it in Excel and save it again, or export the answers as CSV")
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
@@ -172,6 +178,7 @@ def read_workbook(path, sheet=None):
             worksheet.reset_dimensions()
             rows = [[cell_text(value) for value in row]
                     for row in worksheet.iter_rows(min_row=1, min_col=1, values_only=True)]
+            merged, unsaved = _merged_and_unsaved(workbook, worksheet)
         finally:
             workbook.close()
     except InputError:
@@ -180,7 +187,45 @@ def read_workbook(path, sheet=None):
         raise InputError(located(
             path, f"cannot be opened as an Excel workbook ({type(error).__name__}: {error}); "
                   "open it in Excel and save it again")) from None
-    return rows_to_sheet(rows, path, ragged_is_error=False)
+    if unsaved:
+        cells = "1 cell holds" if len(unsaved) == 1 else f"{len(unsaved)} cells hold"
+        warnings.warn(located(path, f"sheet {name!r}: {cells} a formula whose value was never saved "
+                                    f"(the first is {unsaved[0]}), read as empty; "
+                                    "open the workbook in Excel and save it again"), stacklevel=2)
+    return rows_to_sheet(rows, path, ragged_is_error=False, merged=merged)
+
+
+def _merged_and_unsaved(workbook, worksheet):
+    """The sheet's merged ranges as (first row, first column, last row, last column), and the
+    cells holding a formula without a saved value (which openpyxl reads as empty), from the
+    sheet's XML (openpyxl's read-only mode gives neither)."""
+    from lxml import etree
+    from openpyxl.utils.cell import range_boundaries
+
+    archive, part = getattr(workbook, "_archive", None), getattr(worksheet, "_worksheet_path", None)
+    if archive is None or part is None:
+        return [], []
+    cell, formula, value, row, merge = (f"{{{SHEET_NAMESPACE}}}{tag}" for tag in ("c", "f", "v", "row", "mergeCell"))
+    merged, unsaved = [], []
+    with archive.open(part) as source:
+        for _, element in etree.iterparse(source, events=("end",), tag=(cell, row, merge),
+                                          resolve_entities=False, no_network=True):
+            if element.tag == merge:
+                first_column, first_row, last_column, last_row = range_boundaries(element.get("ref"))
+                merged.append((first_row, first_column, last_row, last_column))
+            elif element.tag == cell and element.find(formula) is not None and _unsaved(element.find(value), element):
+                unsaved.append(element.get("r"))
+            elif element.tag == row:
+                element.clear()
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+    return merged, unsaved
+
+
+def _unsaved(value, cell):
+    """Whether a formula cell lacks its saved value: no <v>, or an empty one that is not an
+    empty text result (t="str")."""
+    return value is None or (not value.text and cell.get("t") != "str")
 
 
 def _refuse_non_workbook(path):
@@ -281,8 +326,16 @@ def require_file(path):
     """Raise InputError unless ``path`` is a file (naming a close name when it does not exist)."""
     if path.is_dir():
         raise InputError(located(path, "this is a folder; give the answer file inside it"))
-    if not path.exists():
-        raise InputError(located(path, "no such file; check the path" + _nearby_hint(path)))
+    try:
+        path.stat()
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise InputError(located(path, "this link leads back to itself (a loop of symbolic links); "
+                                           "give the file itself")) from None
+        if path.is_symlink():
+            raise InputError(located(path, f"this link points to {os.readlink(path)!r}, which does not "
+                                           "exist; give the file itself")) from None
+        raise InputError(located(path, "no such file; check the path" + _nearby_hint(path))) from None
 
 
 def _nearby_hint(path):

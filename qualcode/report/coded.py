@@ -60,8 +60,11 @@ class CodedAnswers:
 
     @property
     def respondents(self):
-        """Who gave each answer: the respondent column, else each answer's own id."""
-        return self.frame[self.respondent_column or self.id_column].astype(str)
+        """Who gave each answer: the respondent column, else each answer's own id (also where
+        the respondent cell is blank)."""
+        from qualcode.io.answers import respondent_ids
+
+        return respondent_ids(self.frame, self.respondent_column, self.id_column)
 
     @property
     def questions(self):

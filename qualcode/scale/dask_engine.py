@@ -8,6 +8,7 @@ the fitted coder and the answer, so the result equals local coding of the same r
 there (the folder must be reachable from the workers, e.g. a shared file system); with ``-o``
 naming a file, partitions come back to the client one at a time and are written in order.
 """
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def _check_paths(source, output, inputs):
     if not source.exists():
         raise InputError(located(source, "no such file or folder; give a Parquet file or a folder of them"))
     if is_folder_output(output):
-        if output.resolve() == source.resolve() or output.is_file():
+        if os.path.realpath(output) == os.path.realpath(source) or output.is_file():
             raise InputError(located(output, "cannot write the coded data set here; choose a new folder (-o)"))
         check_output_path(sidecar_path(output), inputs)
     else:
