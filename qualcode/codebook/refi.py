@@ -22,7 +22,7 @@ from qualcode import __version__
 from qualcode.codebook.loader import load_yaml_data
 from qualcode.codebook.model import Code, Codebook
 from qualcode.errors import InputError, located
-from qualcode.io.archives import refuse_large_members
+from qualcode.io.archives import refuse_large_members, size_text
 from qualcode.io.escape import xml_text
 
 CODEBOOK_NAMESPACE = "urn:QDA-XML:codebook:1.0"
@@ -121,8 +121,8 @@ def _parse_xml(path):
                 with archive.open(member) as stream:
                     return _codebook_root(stream)
         if path.stat().st_size > MAX_XML_BYTES:
-            raise InputError(located(path, f"it is {path.stat().st_size / 2**20:,.0f} MB, more than the "
-                                           f"{MAX_XML_BYTES // 2**20} MB expected; {EXPORT_CODEBOOK}"))
+            raise InputError(located(path, f"it is {size_text(path.stat().st_size)}, more than the "
+                                           f"{size_text(MAX_XML_BYTES)} expected; {EXPORT_CODEBOOK}"))
         with open(path, "rb") as stream:
             return _codebook_root(stream)
     except KeyError:

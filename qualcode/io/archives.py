@@ -10,7 +10,7 @@ from qualcode.errors import InputError, located
 
 MAX_ARRAY_BYTES = 512 * 2**20  # far above the arrays of any trained model
 MAX_UNPACKED_BYTES = 4 * 2**30  # a workbook of a million long answers unpacks to well under this
-SUSPICIOUS_RATIO = 500  # real workbooks pack 5-50 times; a zip bomb thousands of times
+SUSPICIOUS_RATIO = 100  # real workbooks pack 5-50 times; a zip bomb up to a thousand times
 SUSPICIOUS_FROM_BYTES = 100 * 2**20
 
 
@@ -20,8 +20,8 @@ def refuse_large_members(path, archive, names, limit, fix):
     for member in archive.infolist():
         if (names is None or member.filename in names) and member.file_size > limit:
             raise InputError(located(path, f"its part {member.filename!r} would unpack to "
-                                           f"{member.file_size / 2**20:,.0f} MB, more than the "
-                                           f"{limit // 2**20:,} MB expected; {fix}"))
+                                           f"{size_text(member.file_size)}, more than the "
+                                           f"{size_text(limit)} expected; {fix}"))
 
 
 def refuse_zip_bomb(path, fix):
@@ -36,18 +36,27 @@ def refuse_zip_bomb(path, fix):
     suspicious = [m for m in members if m.file_size > SUSPICIOUS_FROM_BYTES
                   and m.file_size > SUSPICIOUS_RATIO * max(m.compress_size, 1)]
     if total > MAX_UNPACKED_BYTES or suspicious:
-        raise InputError(located(path, f"it would unpack to {total / 2**20:,.0f} MB"
+        raise InputError(located(path, f"it would unpack to {size_text(total)}"
                                        + (f" ({suspicious[0].filename!r} packed {suspicious[0].file_size // max(suspicious[0].compress_size, 1):,} times)"
                                           if suspicious else "") + f", more than real data does; {fix}"))
 
 
-def read_arrays(path, names, what="arrays", fix="write the file again", max_bytes=MAX_ARRAY_BYTES):
+def size_text(size):
+    """``size`` bytes for people: '640 KB', '1.5 GB'."""
+    for unit, scale in (("GB", 2**30), ("MB", 2**20), ("KB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:,.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
+
+
+def read_arrays(path, names, what="arrays", fix="write the file again", max_bytes=None):
     """``{name: array}`` for ``names`` from the ``.npz`` at ``path``; other members are never read.
 
     Raises InputError naming the file, ``what`` it should be and ``fix``, for a file that is
     not an .npz, a missing array, an array larger than ``max_bytes`` (by its declared size,
-    checked before reading) and one that needs pickles.
+    checked before reading; default MAX_ARRAY_BYTES) and one that needs pickles.
     """
+    max_bytes = max_bytes or MAX_ARRAY_BYTES
     try:
         with zipfile.ZipFile(path) as archive:
             for name in names:

@@ -42,19 +42,19 @@ def restore_formula(text):
 
 
 def neutralise_column(values):
-    """A pandas Series with :func:`neutralise_formula` applied to its text cells."""
-    if values.dtype.kind != "O" and str(values.dtype) not in ("string", "str"):
+    """A pandas Series with :func:`neutralise_formula` applied to its text cells (the same
+    Series when none would start a formula)."""
+    if values.dtype.kind in "biufcmM":
         return values
-    starts = values.str.match(FORMULA_START, na=False).astype(bool)
-    if not starts.any():
+    changed = values.map(lambda value: isinstance(value, str) and neutralise_formula(value) != value)
+    if not changed.any():
         return values
-    return values.where(~starts, values[starts].map(neutralise_formula))
+    return values.where(~changed.astype(bool), values[changed.astype(bool)].map(neutralise_formula))
 
 
 def restore_column(values):
-    """A Series of strings with :func:`restore_formula` applied."""
-    prefixed = values.str.match(PREFIXED_FORMULA, na=False).astype(bool)
-    return values.where(~prefixed, values.str.slice(1)) if prefixed.any() else values
+    """A Series with :func:`restore_formula` applied to its text cells."""
+    return values.map(lambda value: restore_formula(value) if isinstance(value, str) else value)
 
 
 def xml_text(text):

@@ -349,8 +349,6 @@ def _is_running(owner):
     host, pid = owner
     if host != _host():
         return bool(host)  # another machine's run on a shared folder: not ours to judge
-    if pid == os.getpid():
-        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -16,7 +16,9 @@ from qualcode.io.cells import cell_text, is_missing
 from qualcode.io.escape import markdown_text, neutralise_column, neutralise_formula
 
 MAX_XLSX_CELL_CHARS = 32_767
-XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# characters XML cannot hold, and text that looks like OOXML's escape of one (_x001B_), which Excel
+# would decode: both are written as OOXML escapes, so Excel shows the text as it was
+XLSX_ESCAPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
 XLSX_UNWRITABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
 XLSX_SHEET_NAME_CHARS = 31
 XLSX_SHEET_NAME_ILLEGAL = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
@@ -162,7 +164,6 @@ def _cell_writer(sheet):
     """A function turning a value into what ``sheet`` stores: numbers and naive dates as
     they are, everything else as text cells (never formulas), control characters escaped."""
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.utils.escape import escape
 
     def cell(value):
         if hasattr(value, "item") and not isinstance(value, str):
@@ -172,12 +173,18 @@ def _cell_writer(sheet):
         if isinstance(value, (bool, int, float)) or (
                 isinstance(value, (dt.date, dt.datetime)) and getattr(value, "tzinfo", None) is None):
             return value
-        text = XLSX_UNWRITABLE.sub("\ufffd", cell_text(value))
-        written = WriteOnlyCell(sheet, XLSX_ILLEGAL.sub(lambda m: escape(m.group()), text))
+        written = WriteOnlyCell(sheet, xlsx_text(cell_text(value)))
         written.data_type = "s"
         return written
 
     return cell
+
+
+def xlsx_text(text):
+    """``text`` as an .xlsx cell holds it: control characters as OOXML escapes (``_x001B_``,
+    which Excel shows as the character), surrogates and non-characters as U+FFFD."""
+    text = XLSX_UNWRITABLE.sub("\ufffd", text)
+    return XLSX_ESCAPED.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
 
 
 def _columns(frame):
