@@ -31,8 +31,8 @@ def located(path, message, *, line=None, row=None, field=None):
         where.append(f"line {line}")
     if row is not None:
         where.append(f"row {row}")
-    if field is not None:
-        where.append(str(field))
+    if field is not None:  # a field named by the input itself may hold line breaks or escapes
+        where.append(str(field) if str(field).isprintable() else repr(str(field)))
     return ": ".join(where + [message])
 
 

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
@@ -661,3 +663,31 @@ def test_undocumented_delimiters_nul_bytes_and_wrong_encodings_are_located(tmp_p
     with pytest.raises(InputError, match="does not read as cp1252 .* it looks like utf-16"):
         read_answers(path, encoding="cp1252")
 
+
+
+# Properties: hostile text through normalisation and analysis ----------------------------------
+HOSTILE_TEXT = st.lists(st.sampled_from(
+    ["Förändring", " ", "\u200f", "\u202b", "\u202c", "\u2066", "\u00ad", "\ufe0f", "Ｆö", "𝐛𝐮𝐝𝐠𝐞𝐭", "ﬁ", "!" * 70,
+     "&amp;" * 20, "\x1b[31m", "\x01", "ha" * 50, "-\n", "<b>", "Ã¤", "o\u0308", "\r\n"]), max_size=10).map("".join)
+
+
+@settings(max_examples=150, derandomize=True, database=None, deadline=None)
+@given(source=HOSTILE_TEXT)
+def test_hostile_text_keeps_a_complete_offset_map(source):
+    from qualcode.language.normalise import normalise_with_offsets
+
+    result = normalise_with_offsets(source)
+    offsets = [result.source_offset(i) for i in range(len(result.text) + 1)]
+    assert offsets == sorted(offsets) and all(0 <= offset <= len(source) for offset in offsets)
+    assert not any(char in result.text for char in "\u200f\u202b\u202c\u2066\u00ad\ufe0fＦ𝐛ﬁ")
+
+
+@settings(max_examples=40, derandomize=True, database=None, deadline=None)
+@given(texts=st.lists(HOSTILE_TEXT, min_size=1, max_size=4))
+def test_hostile_text_is_analysed_and_evidence_points_into_it(texts):
+    from qualcode.coding.analysed import analyse_answers
+    from qualcode.coding.lexical import LexicalMatcher
+
+    for text, answer in zip(texts, analyse_answers(texts, cache=False)):
+        for matches in LexicalMatcher(CODEBOOK.codes).match(answer).values():
+            assert all(text[match.start:match.end] == match.text for match in matches)

@@ -38,7 +38,7 @@ def test_xlsx_keeps_formula_like_answers_as_text(tmp_path):
     sheet = load_workbook(tmp_path / "k.xlsx").active
     assert [sheet.cell(row, 3).data_type for row in (2, 3)] == ["s", "s"]
     assert sheet.cell(2, 3).value == "=SUMMA(A1)"
-    assert sheet.cell(4, 3).value == "tab_x000b_bort"
+    assert sheet.cell(4, 3).value == "tab_x000B_bort"
 
 
 def test_markdown_escapes_pipes_and_line_breaks():

@@ -9,8 +9,9 @@ import csv
 import difflib
 import errno
 import io
-import os
 import json
+import os
+import re
 import warnings
 from dataclasses import dataclass
 from itertools import islice
@@ -29,6 +30,7 @@ DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 SNIFFED_RECORDS = 50
 SHEET_NAMESPACE = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
 HEAD_BYTES = 256 * 2**10  # read to find a streamed file's header, delimiter and column roles
 HEAD_ROWS = 100  # rows of a streamed Parquet file read to find its column roles
 
@@ -176,7 +178,7 @@ def read_workbook(path, sheet=None):
             explain(f"{path}: sheet {name!r} of {len(workbook.sheetnames)}")
             worksheet = workbook[name]
             worksheet.reset_dimensions()
-            rows = [[cell_text(value) for value in row]
+            rows = [[_unescaped(cell_text(value)) for value in row]
                     for row in worksheet.iter_rows(min_row=1, min_col=1, values_only=True)]
             merged, unsaved = _merged_and_unsaved(workbook, worksheet)
         finally:
@@ -220,6 +222,11 @@ def _merged_and_unsaved(workbook, worksheet):
                 while element.getprevious() is not None:
                     del element.getparent()[0]
     return merged, unsaved
+
+
+def _unescaped(text):
+    """Text as Excel shows it: OOXML escapes (``_x001B_`` for ESC, ``_x005F_`` for "_") decoded."""
+    return OOXML_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text) if "_x" in text else text
 
 
 def _unsaved(value, cell):
