@@ -231,7 +231,7 @@ hostile_yaml = st.one_of(
 )
 
 
-@BOUNDED
+@settings(BOUNDED, max_examples=EXAMPLES // 3)
 @given(text=hostile_yaml)
 def test_yaml_aliases_and_nesting_never_blow_up_the_codebook_loader(folder, text):
     from qualcode.codebook import load_codebook

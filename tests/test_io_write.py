@@ -112,7 +112,7 @@ def test_workbook_of_several_sheets_keeps_text_and_repeated_column_names(tmp_pat
     workbook = load_workbook(tmp_path / "rapport.xlsx")
     answers, notes = workbook["Svar"], workbook["Metod"]
     assert answers.cell(2, 3).value == "=SUMMA(A1)" and answers.cell(2, 3).data_type == "s"
-    assert answers.cell(4, 3).value == "tab_x000b_bort"
+    assert answers.cell(4, 3).value == "tab_x000B_bort"
     assert answers.cell(1, 1).font.bold and answers.freeze_panes == "A2"
     assert [[c.value for c in row] for row in notes.iter_rows(min_row=2)] == [["Kodbok", "digital_mognad"],
                                                                              ["Läge", "fast"]]
