@@ -19,8 +19,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
 from qualcode.codebook import load_codebook
+from qualcode.coding import read_coded
 from qualcode.io import read_answers
-from qualcode.learn import TrainedModel, certainty, code_metrics, macro_f1, read_coding, triage_curve
+from qualcode.learn import TrainedModel, certainty, code_metrics, macro_f1, triage_curve
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = (0, 10, 25, 50, 100, 200, None)  # None: every answer of the other four folds
@@ -76,14 +77,14 @@ def main():
     args = parser.parse_args()
     started = time.time()
     table = read_answers(args.data / "responses.csv")
-    gold = read_coding(args.data / "gold.csv")
+    gold = read_coded(args.data / "gold.csv", text_required=False)
     model = TrainedModel(load_codebook(args.codebook))
     codes = [code.id for code in model.codes_]
     code_sets = dict(zip(gold.ids, gold.code_sets))
     ids = table.frame[table.id_column].tolist()
     texts = [text for answer, text in zip(ids, table.texts) if answer in code_sets]
     labels = model.labels([code_sets[answer] for answer in ids if answer in code_sets])
-    features = model.transform(texts)
+    features = model.fit_corpus(table.texts).transform(texts)
     print(f"{len(texts)} answers, {len(codes)} codes, features in {time.time() - started:.0f} s")
     print(f"{'labels':>6}  {'model F1':>8}  {'TF-IDF F1':>9}  {'precision@50%':>13}")
     for n_labels, f1, tfidf, precision in curve(model, features, texts, labels, codes):

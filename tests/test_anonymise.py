@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from qualcode.codebook import Codebook
-from qualcode.report import anonymise, anonymise_frame
+from qualcode.reports import anonymise, anonymise_frame
 
 
 @pytest.mark.parametrize("text, expected", [

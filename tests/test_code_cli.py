@@ -66,7 +66,7 @@ def test_existing_output_columns_are_replaced_with_a_warning(answers_csv, defaul
 @pytest.mark.parametrize("args, message", [
     (["--codebook", "saknas.yaml"], "saknas.yaml: no such file"),
     (["--text-column", "svar"], "there is no column 'svar'"),
-    (["--mode", "fast", "--threshold", "2"], "--threshold 2.0: must lie between 0 and 1"),
+    (["--mode", "fast", "--threshold", "2"], "Invalid value for '--threshold': 2.0 is not in the range 0<=x<=1"),
     (["--embedder", "bert-base"], "--embedder bert-base: unknown embedder"),
 ])
 def test_bad_input_exits_2_with_one_line(answers_csv, default_codebook_path, tmp_path, args, message):

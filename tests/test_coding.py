@@ -1,5 +1,5 @@
 """The coding engine on real Swedish sentences: every matching rule, evidence, determinism."""
-import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -7,6 +7,7 @@ import pytest
 
 from qualcode.codebook import Codebook
 from qualcode.coding import Coder
+from qualcode.coding.result import read_evidence
 from qualcode.coding.analysed import analyse_answers
 from qualcode.coding.lexical import LexicalMatcher
 
@@ -117,12 +118,14 @@ def test_codes_scores_and_evidence_offsets(coded):
     assert "resources" not in coded.codes[3] and "competence" in coded.codes[3]
     assert coded.codes[4] == []
     assert ((coded.scores >= 0) & (coded.scores <= 1)).all().all()
-    for text, evidence in zip(ANSWERS, coded.evidence):
-        json.dumps(evidence)
+    for text, evidence, cell in zip(ANSWERS, coded.evidence, coded.evidence_cells()):
+        assert read_evidence(cell) == {code: replace(entry, matches=tuple(replace(m, sentence=None)
+                                                                         for m in entry.matches))
+                                       for code, entry in evidence.items()}
         for entry in evidence.values():
-            for match in entry["matches"]:
-                assert text[match["start"]:match["end"]] == match["text"]
-            assert text[entry["sentence"]["start"]:entry["sentence"]["end"]] == entry["sentence"]["text"]
+            for match in entry.matches:
+                assert text[match.start:match.end] == match.text
+            assert text[entry.sentence.start:entry.sentence.end] == entry.sentence.text
 
 
 def test_coding_is_deterministic():
@@ -143,10 +146,29 @@ def test_suggested_codes_are_not_applied():
 def test_bad_mode_and_threshold_are_input_errors():
     from qualcode.errors import InputError
 
+    slow, strict = Coder(CODEBOOK, mode="slow"), Coder(CODEBOOK, threshold=1.5)
+    assert slow.mode == "slow"  # parameters are stored as given; fit checks them
     with pytest.raises(InputError, match="--mode slow: unknown mode"):
-        Coder(CODEBOOK, mode="slow")
+        slow.fit(ANSWERS)
     with pytest.raises(InputError, match="--threshold 1.5: must lie between 0 and 1"):
-        Coder(CODEBOOK, threshold=1.5)
+        strict.fit(ANSWERS)
+
+
+def test_coder_is_a_scikit_learn_estimator():
+    from sklearn.base import clone
+    from sklearn.exceptions import NotFittedError
+
+    coder = Coder(CODEBOOK, embedder=FixedEmbedder(), mode="fast", seed=4)
+    assert clone(coder).get_params()["seed"] == 4 and not hasattr(coder, "codes_")
+    with pytest.raises(NotFittedError):
+        coder.code(ANSWERS)
+    fitted = coder.fit(ANSWERS)
+    state = dict(vars(fitted))
+    first = fitted.code(ANSWERS[:2])
+    assert vars(fitted).keys() == state.keys() and all(vars(fitted)[k] is v for k, v in state.items())
+    assert fitted.code(ANSWERS[:2]).codes == first.codes  # coding changes nothing
+    assert fitted.fit_code(ANSWERS).codes == Coder(CODEBOOK, embedder=FixedEmbedder(), mode="fast",
+                                                   seed=4).fit(ANSWERS).code(ANSWERS).codes
 
 
 @pytest.mark.parametrize("texts", [["Vet ej", ""], ["Ekonomin"], ["", "-", "?"]])
@@ -161,6 +183,7 @@ def test_coding_no_texts_gives_an_empty_result():
     assert result.codes == [] and result.evidence == [] and list(result.scores.columns) == [c.id for c in CODEBOOK.codes]
 
 
+@pytest.mark.slow
 def test_evidence_names_the_same_keyword_in_every_process():
     import subprocess
     import sys
@@ -178,6 +201,17 @@ def test_a_fitted_coder_pickles_without_its_corpus_and_codes_the_same():
 
     coder = Coder(CODEBOOK, embedder=FixedEmbedder(), mode="fast").fit(ANSWERS)
     shipped = pickle.loads(pickle.dumps(coder))
-    assert shipped._fitted_corpus == ((), None)
+    assert not any(value is ANSWERS for value in vars(shipped).values())
     new = ["Budgeten räcker inte till licenserna.", "Fibern saknas fortfarande."]
     assert shipped.code(new).codes == coder.code(new).codes
+
+
+def test_pickling_an_accurate_coder_leaves_the_original_its_embedder():
+    """Bug: object.__getstate__ returns the live __dict__, so dropping the embedder from the
+    pickled state removed it from the coder itself."""
+    import pickle
+
+    coder = Coder(CODEBOOK, embedder=FixedEmbedder()).fit(ANSWERS)
+    shipped = pickle.loads(pickle.dumps(coder))
+    assert coder.embedder_ is not None and isinstance(shipped.embedder_, FixedEmbedder)
+    assert shipped.code(ANSWERS).codes == coder.code(ANSWERS).codes

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from qualcode.errors import InputError
-from qualcode.report import cooccurrence, count_codes, displayed_counts
+from qualcode.reports import cooccurrence, count_codes, displayed_counts
 from test_report_data import CODEBOOK, coded_answers, coded_frame
 
 

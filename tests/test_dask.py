@@ -37,6 +37,7 @@ def run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
+@pytest.mark.slow
 def test_dask_results_equal_local_coding(dataset, scheduler, default_codebook_path, tmp_path):
     folder, frame = dataset
     frame.to_csv(tmp_path / "svar.csv", index=False)

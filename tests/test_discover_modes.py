@@ -33,6 +33,7 @@ def _first(table, n):
     return dataclasses.replace(table, frame=table.frame.iloc[:n].reset_index(drop=True))
 
 
+@pytest.mark.slow
 def test_fast_mode_names_the_topics_of_real_reviews(reviews):
     found = discover(_first(reviews, REVIEW_SAMPLE), mode="fast", seed=0)
     assert found.embedding.mode == "fast" and "embedding: LSA (fast; as asked)" in found.summary
@@ -41,6 +42,7 @@ def test_fast_mode_names_the_topics_of_real_reviews(reviews):
         assert topic in words, (topic, [theme.name for theme in found.model.themes_])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["accurate", "fast"])
 def test_same_seed_gives_same_clusters_in_both_modes(dev_table, mode):
     table = _first(dev_table, 80)
@@ -50,6 +52,7 @@ def test_same_seed_gives_same_clusters_in_both_modes(dev_table, mode):
     assert first.embedding.mode == mode
 
 
+@pytest.mark.slow
 def test_lsa_rows_have_unit_length_and_follow_the_seed(dev_table):
     model = ThemeDiscoverer(embedder=LsaEmbedding(random_state=1), random_state=1).fit(dev_table.texts[:120])
     norms = np.linalg.norm(model.embeddings_, axis=1)

@@ -63,6 +63,7 @@ def test_unknown_embedder_and_missing_model_folder_are_input_errors(tmp_path):
         get_embedder(f"sentence-transformers:{tmp_path / 'absent'}")
 
 
+@pytest.mark.slow
 def test_local_sentence_transformers_folder_loads_and_embeds(tmp_path):
     pytest.importorskip("torch")
     st = pytest.importorskip("sentence_transformers")

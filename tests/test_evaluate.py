@@ -7,10 +7,10 @@ import pytest
 from click.testing import CliRunner
 
 from qualcode.cli import cli
+from qualcode.coding import read_coded, split_codes
 from qualcode.embed import Embedder
 from qualcode.errors import InputError
-from qualcode.learn import (agree, certainty, decision_thresholds, evaluate, read_coding, select_queue,
-                            split_codes, triage_curve)
+from qualcode.learn import agree, certainty, decision_thresholds, evaluate, select_queue, triage_curve
 
 CODED = pd.DataFrame({
     "id": ["r1", "r2", "r3", "r4"],
@@ -39,7 +39,7 @@ def test_split_codes_accepts_what_people_type():
 
 
 def test_evaluate_by_hand(files):
-    report = evaluate(read_coding(files[0]), read_coding(files[1]))
+    report = evaluate(read_coded(files[0], text_required=False), read_coded(files[1], text_required=False))
     table = report.per_code.set_index("code")
     assert table.loc["resources", ["tp", "fp", "fn"]].tolist() == [1, 1, 1]
     assert table.loc["competence", "f1"] == 1.0
@@ -58,7 +58,7 @@ def test_a_coded_table_edited_in_excel_is_gold(tmp_path, files):
     edited.loc[3, "codes"] = "infrastructure"
     path = tmp_path / "edited.xlsx"
     edited.to_excel(path, index=False)
-    report = evaluate(read_coding(files[0]), read_coding(path))
+    report = evaluate(read_coded(files[0], text_required=False), read_coded(path, text_required=False))
     assert report.summary["answers"] == 4
     assert report.per_code.set_index("code").loc["infrastructure", "support"] == 1
 
@@ -66,25 +66,25 @@ def test_a_coded_table_edited_in_excel_is_gold(tmp_path, files):
 def test_unknown_gold_code_names_file_row_and_column(tmp_path, files):
     pd.DataFrame({"id": ["r1", "r2"], "codes": ["resources", "resouces"]}).to_csv(tmp_path / "bad.csv", index=False)
     with pytest.raises(InputError, match=r"bad.csv: row 3: codes: unknown code 'resouces'"):
-        evaluate(read_coding(files[0]), read_coding(tmp_path / "bad.csv"))
+        evaluate(read_coded(files[0], text_required=False), read_coded(tmp_path / "bad.csv", text_required=False))
 
 
 def test_gold_answers_missing_from_the_coded_table_are_an_error(tmp_path, files):
     pd.DataFrame({"id": ["r1", "r9"], "codes": ["", ""]}).to_csv(tmp_path / "more.csv", index=False)
     with pytest.raises(InputError, match=r"1 answers of .*more.csv are not in this table \(e.g. 'r9'\)"):
-        evaluate(read_coding(files[0]), read_coding(tmp_path / "more.csv"))
+        evaluate(read_coded(files[0], text_required=False), read_coded(tmp_path / "more.csv", text_required=False))
 
 
 def test_repeated_id_is_located(tmp_path):
     pd.DataFrame({"id": ["r1", "r1"], "codes": ["", ""]}).to_csv(tmp_path / "twice.csv", index=False)
     with pytest.raises(InputError, match=r"twice.csv: row 3: id: the id 'r1' is used twice"):
-        read_coding(tmp_path / "twice.csv")
+        read_coded(tmp_path / "twice.csv", text_required=False)
 
 
 def test_agree_compares_the_answers_both_coded(tmp_path):
     pd.DataFrame({"id": ["1", "2", "3", "4"], "codes": ["a", "a;b", "", "b"]}).to_csv(tmp_path / "anna.csv", index=False)
     pd.DataFrame({"id": ["1", "2", "3", "5"], "codes": ["a", "a", "b", "b"]}).to_csv(tmp_path / "bo.csv", index=False)
-    report = agree(read_coding(tmp_path / "anna.csv"), read_coding(tmp_path / "bo.csv"))
+    report = agree(read_coded(tmp_path / "anna.csv", text_required=False), read_coded(tmp_path / "bo.csv", text_required=False))
     table = report.per_code.set_index("code")
     assert report.summary["answers"] == 3
     assert table.loc["a", "agreement"] == 1.0 and table.loc["a", "kappa"] == 1.0
@@ -125,7 +125,7 @@ class ThemeEmbedder(Embedder):
 
 
 def test_queue_takes_uncertain_substantive_and_different_answers(files):
-    queue = select_queue(read_coding(files[0]), n=2, embedder=ThemeEmbedder(), diversity=1.0)
+    queue = select_queue(read_coded(files[0], text_required=False), n=2, embedder=ThemeEmbedder(), diversity=1.0)
     assert queue["id"].tolist() == ["r4", "r2"]  # r3 "Vet ej" never; r2 and r4 differ in theme
     assert queue.loc[0, "borderline"].startswith("infrastructure 0.48")
     assert list(queue.columns) == ["rank", "id", "text", "codes", "borderline", "uncertainty"]

@@ -30,7 +30,7 @@ from qualcode.errors import InputError
 from qualcode.io import output_set, read_answers, write_table
 from qualcode.io.escape import markdown_text, neutralise_formula, restore_formula, xml_text
 from qualcode.progress import terminal_text
-from qualcode.report import read_coded
+from qualcode.reports import read_coded
 
 ROOT = Path(__file__).resolve().parent.parent
 CODEBOOK = Codebook.from_dict({
@@ -251,7 +251,7 @@ def test_an_interrupted_report_leaves_the_earlier_report_whole(hostile, tmp_path
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("qualcode.report.pipeline.write_docx", interrupted)
+    monkeypatch.setattr("qualcode.reports.pipeline.write_docx", interrupted)
     result = run("report", answers, "--codebook", codebook, "-o", folder, "--mode", "fast", "--seed", "3")
     assert result.exit_code == 130
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
@@ -579,7 +579,7 @@ def test_report_on_a_read_only_file_system_is_refused_before_any_work(hostile, t
         raise OSError(errno.EROFS, "Read-only file system")
 
     monkeypatch.setattr(tempfile, "TemporaryFile", read_only)
-    monkeypatch.setattr("qualcode.report.pipeline.CodedAnswers", None)  # no coding may start
+    monkeypatch.setattr("qualcode.reports.pipeline.CodedAnswers", None)  # no coding may start
     result = run("report", answers, "--codebook", codebook, "-o", tmp_path / "ny" / "rapport")
     assert result.exit_code == 2 and "Read-only file system" in result.output
 
@@ -627,7 +627,7 @@ def test_a_formula_without_a_saved_value_is_warned(tmp_path):
 
 
 def test_merged_respondent_cells_are_filled_down_and_blank_respondents_stay_apart(tmp_path):
-    from qualcode.report import CodedAnswers, count_codes
+    from qualcode.reports import CodedAnswers, count_codes
 
     book = Workbook()
     sheet = book.active

@@ -16,6 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qualcode.codebook import load_codebook
 from qualcode.errors import QualcodeError
 from qualcode.io import AnswerTable, read_answers, write_table
 
@@ -146,8 +147,6 @@ yaml_files = st.one_of(  # anchors (&), aliases (*) and tags (!) among the chara
 @BOUNDED
 @given(data=yaml_files)
 def test_random_yaml_never_ends_in_a_traceback_in_the_codebook_loader(folder, data):
-    from qualcode.codebook import load_codebook
-
     path = folder / "kodbok.yaml"
     path.write_bytes(data)
     try:
@@ -234,8 +233,6 @@ hostile_yaml = st.one_of(
 @settings(BOUNDED, max_examples=EXAMPLES // 3)
 @given(text=hostile_yaml)
 def test_yaml_aliases_and_nesting_never_blow_up_the_codebook_loader(folder, text):
-    from qualcode.codebook import load_codebook
-
     path = folder / "kodbok.yaml"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     started = time.perf_counter()

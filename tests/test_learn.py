@@ -3,6 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 
 from qualcode.cli import cli
@@ -91,10 +92,13 @@ def test_train_command_writes_a_model_that_codes(tmp_path, monkeypatch):
                                       "-o", str(model_path)])
     assert result.exit_code == 0, result.output
     model = TrainedModel.load(model_path, Codebook.from_dict(CODEBOOK))
-    coded = model.code(["Budgeten är slut.", "Fibern är nere."])
+    texts = ["Budgeten är slut.", "Fibern är nere."]
+    with pytest.raises(NotFittedError):  # the zero-shot coder underneath learns from the corpus to code
+        model.code(texts)
+    coded = model.fit_corpus(texts).code(texts)
     assert coded.codes == [["resources"], ["infrastructure"]]
     assert list(coded.scores.columns) == ["resources", "infrastructure"]
-    assert coded.evidence[0]["resources"]["model"]["probability"] >= 0.5
+    assert coded.evidence[0]["resources"].model["probability"] >= 0.5
 
     output = tmp_path / "coded.csv"
     result = CliRunner().invoke(cli, ["code", str(answers), "--codebook", str(codebook), "-o", str(output),

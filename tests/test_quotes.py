@@ -4,8 +4,8 @@ import re
 import numpy as np
 import pytest
 
-from qualcode.report import select_quotes, trim_quote
-from qualcode.report.quotes import _diverse, best_candidates
+from qualcode.reports import select_quotes, trim_quote
+from qualcode.reports.quotes import _diverse, best_candidates
 from test_report_data import CODEBOOK, coded_answers
 
 

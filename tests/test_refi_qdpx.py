@@ -12,7 +12,8 @@ from lxml import etree
 
 from qualcode.cli import cli
 from qualcode.codebook import parse_codebook_text
-from qualcode.codebook.qdpx import build_qdpx, read_coded_table, respondent_attribute_columns
+from qualcode.coding import read_coded
+from qualcode.reports.qdpx import build_qdpx
 from qualcode.codebook.refi import code_guid
 from qualcode.errors import InputError
 
@@ -77,14 +78,14 @@ def codebook():
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".jsonl", ".parquet"])
 def test_reads_every_table_format_with_its_sidecar(tmp_path, coded_frame, suffix):
-    table = read_coded_table(write_coded(coded_frame, tmp_path / f"coded{suffix}"))
+    table = read_coded(write_coded(coded_frame, tmp_path / f"coded{suffix}"))
     assert (table.id_column, table.respondent_column, table.question_column) == ("svar_id", "person", "question")
-    assert respondent_attribute_columns(table) == ["kommun"]
+    assert table.attribute_columns == ["kommun"]
     assert list(table.frame["text"]) == TEXTS
 
 
 def test_project_is_well_formed_with_consistent_guids(tmp_path, coded_frame, codebook):
-    table = read_coded_table(write_coded(coded_frame, tmp_path / "coded.csv"))
+    table = read_coded(write_coded(coded_frame, tmp_path / "coded.csv"))
     archive, root = open_project(build_qdpx(table, codebook))
     schema = etree.XMLSchema(etree.parse(str(DATA / "refi_project_rules.xsd")))
     assert schema.validate(root), schema.error_log
@@ -105,7 +106,7 @@ def test_project_is_well_formed_with_consistent_guids(tmp_path, coded_frame, cod
 
 
 def test_sources_texts_and_codings(tmp_path, coded_frame, codebook):
-    table = read_coded_table(write_coded(coded_frame, tmp_path / "coded.csv"))
+    table = read_coded(write_coded(coded_frame, tmp_path / "coded.csv"))
     archive, root = open_project(build_qdpx(table, codebook))
     sources = root.findall(f"{P}Sources/{P}TextSource")
     assert [source.get("name") for source in sources] == ["A1", "A2", "B1"]
@@ -124,7 +125,7 @@ def test_sources_texts_and_codings(tmp_path, coded_frame, codebook):
 
 
 def test_respondents_become_cases_with_variables(tmp_path, coded_frame, codebook):
-    table = read_coded_table(write_coded(coded_frame, tmp_path / "coded.csv"))
+    table = read_coded(write_coded(coded_frame, tmp_path / "coded.csv"))
     _, root = open_project(build_qdpx(table, codebook))
     variables = {v.get("name"): v.get("guid") for v in root.iter(P + "Variable")}
     assert set(variables) == {"kommun", "question"}
@@ -138,14 +139,14 @@ def test_respondents_become_cases_with_variables(tmp_path, coded_frame, codebook
 
 
 def test_answer_unit_codes_whole_answers(tmp_path, coded_frame, codebook):
-    table = read_coded_table(write_coded(coded_frame, tmp_path / "coded.csv"))
+    table = read_coded(write_coded(coded_frame, tmp_path / "coded.csv"))
     _, root = open_project(build_qdpx(table, codebook, unit="answer"))
     for selection in root.iter(P + "PlainTextSelection"):
         assert selection.get("startPosition") == "0"
 
 
 def test_export_is_stable_apart_from_timestamps(tmp_path, coded_frame, codebook):
-    table = read_coded_table(write_coded(coded_frame, tmp_path / "coded.csv"))
+    table = read_coded(write_coded(coded_frame, tmp_path / "coded.csv"))
     first = [e.get("guid") for e in open_project(build_qdpx(table, codebook))[1].iter() if e.get("guid")]
     second = [e.get("guid") for e in open_project(build_qdpx(table, codebook))[1].iter() if e.get("guid")]
     assert first == second
@@ -154,7 +155,7 @@ def test_export_is_stable_apart_from_timestamps(tmp_path, coded_frame, codebook)
 def test_without_sidecar_columns_id_and_text_are_used(tmp_path, codebook):
     path = tmp_path / "plain.csv"
     pd.DataFrame({"id": ["1"], "text": ["Ingen budget."], "codes": ["resources"]}).to_csv(path, index=False)
-    _, root = open_project(build_qdpx(read_coded_table(path), codebook))
+    _, root = open_project(build_qdpx(read_coded(path), codebook))
     assert root.find(f"{P}Cases/{P}Case").get("name") == "1"
     assert root.find(f"{P}Variables") is None
 
@@ -163,14 +164,14 @@ def test_code_missing_from_the_codebook_names_the_row(tmp_path, codebook):
     path = tmp_path / "other.csv"
     pd.DataFrame({"id": ["1", "2"], "text": ["a", "b"], "codes": ["", "culture"]}).to_csv(path, index=False)
     with pytest.raises(InputError, match=r"other.csv: row 3: codes: code 'culture' is not in codebook"):
-        build_qdpx(read_coded_table(path), codebook)
+        build_qdpx(read_coded(path), codebook)
 
 
 def test_table_without_codes_column(tmp_path):
     path = tmp_path / "answers.csv"
     pd.DataFrame({"id": ["1"], "text": ["a"]}).to_csv(path, index=False)
     with pytest.raises(InputError, match="has no 'codes' column"):
-        read_coded_table(path)
+        read_coded(path)
 
 
 def test_command_writes_the_archive(tmp_path, coded_frame):

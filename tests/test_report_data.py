@@ -4,8 +4,7 @@ import json
 import pandas as pd
 
 from qualcode.codebook import Codebook
-from qualcode.io import is_substantive
-from qualcode.report import CodedAnswers
+from qualcode.reports import CodedAnswers
 
 CODEBOOK = Codebook.from_dict({
     "name": "Testkodbok", "language": "sv", "version": 2,
@@ -56,5 +55,4 @@ def _evidence(text, codes):
 
 def coded_answers(frame=None, respondent_column="respondent", question_column="question"):
     frame = coded_frame() if frame is None else frame
-    return CodedAnswers(frame, frame["text"].map(is_substantive), "id", "text",
-                        question_column, respondent_column)
+    return CodedAnswers(frame, "id", "text", question_column, respondent_column)

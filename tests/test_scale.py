@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from qualcode.cli import cli
 from qualcode.codebook import load_codebook
-from qualcode.coding import code_table
+from qualcode.coding import Coder, code_table
 from qualcode.coding.analysed import analyse_answers
 from qualcode.io import read_answers, sources, table_appender
 from qualcode.scale import code_file
@@ -57,13 +57,14 @@ def test_chunked_coding_equals_coding_at_once(answers_csv, default_codebook_path
     codebook = load_codebook(default_codebook_path)
     table = read_answers(answers_csv)
     code_table(table, codebook, mode="fast").to_csv(whole, index=False, encoding="utf-8-sig", lineterminator="\r\n")
-    rows, with_codes = code_file(answers_csv, codebook, chunked, {}, FAST, chunk_size=37)
+    rows, with_codes = code_file(answers_csv, Coder(codebook, **FAST), chunked, {}, codebook, FAST, chunk_size=37)
     assert rows == len(table)
     assert chunked.read_bytes() == whole.read_bytes()
     meta = json.loads((tmp_path / "chunked.csv.meta.json").read_text(encoding="utf-8"))
     assert meta["settings"]["fitted_on"] == len(table) and meta["columns"]["text"] == "text"
 
 
+@pytest.mark.slow
 def test_jobs_give_the_same_table(answers_csv, default_codebook_path, tmp_path):
     for jobs in (1, 2):
         result = run("code", answers_csv, "--codebook", default_codebook_path, "-o", tmp_path / f"j{jobs}.parquet",
@@ -138,14 +139,15 @@ def test_recoding_after_a_keyword_edit_analyses_nothing_again(answers_csv, defau
     from qualcode import language
 
     codebook = load_codebook(default_codebook_path)
-    code_file(answers_csv, codebook, tmp_path / "first.csv", {}, FAST)
+    code_file(answers_csv, Coder(codebook, **FAST), tmp_path / "first.csv", {}, codebook, FAST)
     analysed_texts = []
     original = language.analyse
     monkeypatch.setattr(language, "analyse", lambda texts, **kw: analysed_texts.extend(texts) or original(texts, **kw))
     edited = default_codebook_path.read_text(encoding="utf-8").replace("keywords: [ekonomi,", "keywords: [fjäll,", 1)
     assert edited != default_codebook_path.read_text(encoding="utf-8")
     (tmp_path / "edited.yaml").write_text(edited, encoding="utf-8")
-    code_file(answers_csv, load_codebook(tmp_path / "edited.yaml"), tmp_path / "second.csv", {}, FAST)
+    edited = load_codebook(tmp_path / "edited.yaml")
+    code_file(answers_csv, Coder(edited, **FAST), tmp_path / "second.csv", {}, edited, FAST)
     assert analysed_texts == []  # neither the answers nor the codebook's texts are analysed again
     first, second = (pd.read_csv(tmp_path / name, keep_default_na=False) for name in ("first.csv", "second.csv"))
     assert (first["codes"] != second["codes"]).any()
@@ -157,7 +159,7 @@ def test_a_table_coded_in_chunks_in_memory_is_the_table_coded_whole(answers_csv,
     table = read_answers(answers_csv)
     codebook = load_codebook(default_codebook_path)
     whole = code_table(table, codebook, **FAST)
-    chunked = code_table_in_chunks(table, codebook, FAST, chunk_size=40)
+    chunked = code_table_in_chunks(table, Coder(codebook, **FAST), chunk_size=40)
     pd.testing.assert_frame_equal(chunked, whole)
-    sampled = code_table_in_chunks(table, codebook, FAST, chunk_size=40, sample_size=100)
+    sampled = code_table_in_chunks(table, Coder(codebook, **FAST), chunk_size=40, sample_size=100)
     assert sampled["id"].tolist() == whole["id"].tolist() and sampled["codes"].str.len().gt(0).mean() > 0.5

@@ -45,9 +45,11 @@ def _report(make_report, output, inputs):
 def evaluate_command(coded, gold_path, id_column, output):
     """Check a coded table against the analyst's codes: per-code precision, recall, F1, kappa,
     alpha; confused codes; disagreements; how many answers the machine may code alone."""
-    from qualcode.learn import evaluate, read_coding
+    from qualcode.coding import read_coded
+    from qualcode.learn import evaluate
 
-    _report(lambda: evaluate(read_coding(coded, id_column), read_coding(gold_path, id_column)),
+    _report(lambda: evaluate(read_coded(coded, id_column, text_required=False),
+                             read_coded(gold_path, id_column, text_required=False)),
             output, (coded, gold_path))
 
 
@@ -60,9 +62,11 @@ def evaluate_command(coded, gold_path, id_column, output):
 def agree_command(first, second, id_column, output):
     """Intercoder agreement of two coders' tables (id + codes) on the answers both coded:
     per code % agreement, Cohen's kappa and Krippendorff's alpha."""
-    from qualcode.learn import agree, read_coding
+    from qualcode.coding import read_coded
+    from qualcode.learn import agree
 
-    _report(lambda: agree(read_coding(first, id_column), read_coding(second, id_column)), output, (first, second))
+    _report(lambda: agree(read_coded(first, id_column, text_required=False),
+                          read_coded(second, id_column, text_required=False)), output, (first, second))
 
 
 @click.command("queue")
@@ -80,11 +84,12 @@ def queue_command(coded, count, diversity, embedder, id_column, output):
     """List the answers the machine is least sure of (and that differ from each other): coding
     these next teaches it the most."""
     from qualcode.io import check_output_path, write_table
-    from qualcode.learn import read_coding, select_queue
+    from qualcode.coding import read_coded
+    from qualcode.learn import select_queue
 
     if output is not None:
         check_output_path(output, inputs=(coded,))
-    queue = select_queue(read_coding(coded, id_column), count, embedder=embedder, diversity=diversity)
+    queue = select_queue(read_coded(coded, id_column, text_required=False), count, embedder=embedder, diversity=diversity)
     if output is None:
         for row in queue.itertuples(index=False):
             echo(f"{row.rank:>3}. {row.id}  uncertainty {row.uncertainty:.2f}  codes: {row.codes or '-'}  "
@@ -115,13 +120,14 @@ def train_command(answers, gold_path, codebook_path, output, embedder, mode, see
     the corpus, the answers in GOLD the examples."""
     from qualcode.codebook import load_codebook
     from qualcode.io import check_output_path, read_answers
-    from qualcode.learn import read_coding, train_from_gold
+    from qualcode.coding import read_coded
+    from qualcode.learn import train_from_gold
 
     inputs = (answers, gold_path, codebook_path)
     check_output_path(output, inputs=inputs, suffixes=(".npz",))
     codebook = load_codebook(codebook_path)
     table = read_answers(answers, **reading)
-    gold = read_coding(gold_path, table.id_column)
+    gold = read_coded(gold_path, table.id_column, text_required=False)
     model = train_from_gold(table, gold, codebook, embedder=embedder, mode=mode, seed=seed)
     model.save(output, inputs=inputs)
     few = [code.id for code, count in zip(model.codes_, model.positives_) if count < FEW_POSITIVES]

@@ -14,10 +14,12 @@ arguments for :func:`qualcode.io.read_answers`); ``verbosity_options`` sets the 
 :mod:`qualcode.progress` and passes nothing on.
 """
 import functools
+from pathlib import Path
 
 import click
 
 from qualcode.progress import NORMAL, QUIET, VERBOSE, set_verbosity
+from qualcode.scale import DEFAULT_SAMPLE
 
 ANSWER_OPTIONS = (
     click.option("--id-column", default="id", show_default=True,
@@ -45,16 +47,20 @@ READING_KEYS = ("id_column", "text_column", "question_column", "respondent_colum
                 "questions", "sheet", "delimiter", "encoding")
 
 
-def answer_options(command):
-    """Add the options that say how to read an answers file; the command gets ``reading``."""
-    @functools.wraps(command)
-    def with_reading(*args, **kwargs):
-        kwargs["reading"] = {key: kwargs.pop(key) for key in READING_KEYS}
-        return command(*args, **kwargs)
+def option_group(options, keys, name):
+    """A decorator adding ``options`` to a command, which gets their values as one dict
+    argument ``name`` (``{key: value}`` for ``keys``)."""
+    def decorate(command):
+        @functools.wraps(command)
+        def grouped(*args, **kwargs):
+            kwargs[name] = {key: kwargs.pop(key) for key in keys}
+            return command(*args, **kwargs)
 
-    for option in reversed(ANSWER_OPTIONS):
-        with_reading = option(with_reading)
-    return with_reading
+        for option in reversed(options):
+            grouped = option(grouped)
+        return grouped
+
+    return decorate
 
 
 def _set_verbosity(ctx, param, value):
@@ -71,3 +77,32 @@ def verbosity_options(command):
     command = click.option("-q", "--quiet", is_flag=True, expose_value=False, is_eager=True,
                            callback=_set_verbosity, help="Print nothing but errors.")(command)
     return command
+
+
+CODING_OPTIONS = (
+    click.option("--mode", type=click.Choice(["accurate", "fast"]), default=None,
+                 help="'accurate' (default) or 'fast': fast skips embeddings (keyword matching plus "
+                      "self-training on word features)."),
+    click.option("--embedder", default=None,
+                 help="'default' (offline multilingual E5) or 'sentence-transformers:PATH' (a local model folder)."),
+    click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+                 help="Global decision threshold in [0, 1] (default 0.5; a code's own threshold wins)."),
+    click.option("--seed", type=int, default=None, help="Random seed (same seed, same coding; default 0)."),
+    click.option("--model", "model", type=click.Path(path_type=Path), default=None,
+                 help="A model from 'qualcode train' (trained with this codebook) to code with."),
+    click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+                 help="Processes that analyse and code chunks of answers side by side (same result as 1)."),
+    click.option("--chunk-size", type=click.IntRange(min=1), default=None,
+                 help="Answers coded and written at a time (default 10,000); large CSV and Parquet files "
+                      "are also read in chunks."),
+    click.option("--sample-size", type=click.IntRange(min=1), default=DEFAULT_SAMPLE, show_default=True,
+                 help="The coder learns from a seeded random sample of this many answers (from all of them "
+                      "when there are fewer: the result is then that of coding the whole table at once)."),
+)
+CODING_KEYS = ("mode", "embedder", "threshold", "seed", "model", "jobs", "chunk_size", "sample_size")
+
+
+# how to read an answers file: the command gets ``reading`` (keyword arguments of qualcode.io.read_answers)
+answer_options = option_group(ANSWER_OPTIONS, READING_KEYS, "reading")
+# how to code: the command gets ``coding`` (keyword arguments of qualcode.api.code_file)
+coding_options = option_group(CODING_OPTIONS, CODING_KEYS, "coding")

@@ -19,13 +19,13 @@ PATH = click.Path(path_type=Path)
 def export_qdpx_command(coded, codebook_path, output, unit):
     """Export a coded table (from 'qualcode code') as a .qdpx for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
     from qualcode.codebook import load_codebook
-    from qualcode.codebook.qdpx import build_qdpx, read_coded_table
-    from qualcode.io import atomic_path, check_output_path
+    from qualcode.coding import read_coded
+    from qualcode.reports.qdpx import build_qdpx
+    from qualcode.io import atomic_path, check_output_path, sidecar_path
 
-    sidecar = coded.with_name(coded.name + ".meta.json")
-    check_output_path(output, inputs=(coded, sidecar, codebook_path), suffixes=(".qdpx",))
+    check_output_path(output, inputs=(coded, sidecar_path(coded), codebook_path), suffixes=(".qdpx",))
     codebook = load_codebook(codebook_path)
-    table = read_coded_table(coded)
+    table = read_coded(coded)
     archive = build_qdpx(table, codebook, unit=unit)
     with atomic_path(output) as temporary:
         temporary.write_bytes(archive)

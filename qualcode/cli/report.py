@@ -1,10 +1,10 @@
 """``qualcode counts``, ``quotes`` and ``report``: what analysts deliver, thin over
-:mod:`qualcode.report`."""
+:mod:`qualcode.reports`."""
 from pathlib import Path
 
 import click
 
-from qualcode.cli.options import answer_options, verbosity_options
+from qualcode.cli.options import answer_options, coding_options, verbosity_options
 from qualcode.progress import echo, say
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".md")
@@ -21,7 +21,7 @@ def _load(coded_path, codebook_path, outputs):
     """Check the output paths, then read the coded table and the optional codebook."""
     from qualcode.codebook import load_codebook
     from qualcode.io import check_output_path
-    from qualcode.report import read_coded
+    from qualcode.reports import read_coded
 
     inputs = [p for p in (coded_path, codebook_path) if p is not None]
     for output in outputs:
@@ -56,8 +56,8 @@ def _show(frame, output, inputs):
 def counts_command(coded_path, codebook_path, by, min_group, output):
     """Count respondents per code, overall and per group."""
     from qualcode.io import output_set
-    from qualcode.report import cooccurrence, count_codes, displayed_counts
-    from qualcode.report.chart import counts_chart
+    from qualcode.reports import cooccurrence, count_codes, displayed_counts
+    from qualcode.reports.chart import counts_chart
 
     paths = [] if output is None else [output, output.with_name(f"{output.stem}.cooccurrence{output.suffix}"),
                                        output.with_suffix(".png")]
@@ -88,8 +88,8 @@ def counts_command(coded_path, codebook_path, by, min_group, output):
 @verbosity_options
 def quotes_command(coded_path, codebook_path, per_code, anonymise, output):
     """Pick representative, different quotes per code."""
-    from qualcode.report import select_quotes
-    from qualcode.report.text import quotes_text
+    from qualcode.reports import select_quotes
+    from qualcode.reports.text import quotes_text
 
     coded, codebook, inputs = _load(coded_path, codebook_path, [] if output is None else [output])
     quotes = select_quotes(coded, codebook, per_code, anonymise)
@@ -111,16 +111,13 @@ def quotes_command(coded_path, codebook_path, per_code, anonymise, output):
 @click.option("--per-code", type=click.IntRange(min=1), default=3, show_default=True,
               help="Quotes per code and question.")
 @click.option("--anonymise", is_flag=True, help="Mask names, e-mail, phone numbers and personnummer in every file.")
-@click.option("--mode", type=click.Choice(["accurate", "fast"]), default="accurate", show_default=True,
-              help="Coding mode, as for 'qualcode code'.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed for coding.")
+@coding_options
 @answer_options
 @verbosity_options
-def report_command(answers, codebook_path, output, by, min_group, per_code, anonymise, mode, seed, reading):
+def report_command(answers, codebook_path, output, by, min_group, per_code, anonymise, coding, reading):
     """Code answers and write counts, quotes and a readable report into a folder."""
-    from qualcode.report import make_report
+    from qualcode.api import report_file
 
-    report = make_report(answers, codebook_path, output, by=by, min_group=min_group,
-                         per_code=per_code, anonymised=anonymise, reading=reading,
-                         coding={"mode": mode, "seed": seed})
-    say(f"Report on {len(report.coded.frame)} answers -> {output / 'report.html'}")
+    report = report_file(answers, codebook_path, output, reading=reading, by=by, min_group=min_group,
+                         per_code=per_code, anonymise=anonymise, **coding)
+    say(f"Report on {report.answers} answers -> {output / 'report.html'}")

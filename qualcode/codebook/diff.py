@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qualcode.codebook.model import LIST_FIELDS, Code, Codebook
+from qualcode.codebook.code import LIST_FIELDS, Code
+from qualcode.codebook.model import Codebook
 
 HEADER_FIELDS = ("name", "language", "version")
 VALUE_FIELDS = ("label", "description", "include", "exclude", "parent", "color", "threshold",

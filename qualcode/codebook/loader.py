@@ -14,7 +14,6 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from qualcode.codebook.model import Codebook
-from qualcode.codebook.validation import build_codebook
 from qualcode.errors import InputError, located
 
 MAX_DEPTH = 50  # a codebook nests four levels; nothing real comes near this
@@ -39,7 +38,7 @@ def parse_codebook_text(text: str, source: str = "<text>") -> Codebook:
         raise InputError(located(source, "the file is empty; start from 'qualcode codebook new'"))
     lines = {(): root.start_mark.line + 1}
     data = _plain_data(root, (), lines, source, _Budget())
-    return build_codebook(data, source, lines)
+    return Codebook.from_dict(data, source, lines)
 
 
 def load_yaml_data(text: str, source: str, line: int | None = None):

@@ -7,49 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 
-PROSE_FIELDS = ("description", "include", "exclude", "note")
-LIST_FIELDS = ("keywords", "exclude_keywords", "examples")
-CODE_FIELDS = ("id", "label", "description", "include", "exclude", "keywords",
-               "exclude_keywords", "examples", "parent", "color", "threshold", "status", "note")
-STATUSES = ("active", "suggested")
+from qualcode.codebook.code import CODE_FIELDS, LIST_FIELDS, Code
+from qualcode.codebook.validation import validated_codebook
 
-
-@dataclass(frozen=True)
-class Code:
-    """One code of a codebook; list fields are tuples, optional fields ``None`` when unset."""
-
-    id: str
-    label: str
-    description: str
-    include: str | None = None
-    exclude: str | None = None
-    keywords: tuple[str, ...] = ()
-    exclude_keywords: tuple[str, ...] = ()
-    examples: tuple[str, ...] = ()
-    parent: str | None = None
-    color: str | None = None
-    threshold: float | None = None
-    status: str = "active"
-    note: str | None = None
-    line: int | None = field(default=None, compare=False)
-
-    @property
-    def is_active(self) -> bool:
-        """True when the code is applied in coding (``status: active``)."""
-        return self.status == "active"
-
-    def to_dict(self) -> dict:
-        """The code as plain data in SPEC key order, leaving out unset fields and defaults."""
-        data = {}
-        for name in CODE_FIELDS:
-            value = getattr(self, name)
-            if value is None or value == () or (name == "status" and value == "active"):
-                continue
-            data[name] = list(value) if isinstance(value, tuple) else value
-        return data
-
+__all__ = ["CODE_FIELDS", "LIST_FIELDS", "Code", "Codebook"]
 
 class Codebook:
     """An ordered, validated set of codes with a name, a language and an optional version."""
@@ -63,14 +25,15 @@ class Codebook:
         self._by_id = {code.id: code for code in self.codes}
 
     @classmethod
-    def from_dict(cls, data, source: str = "<dict>") -> "Codebook":
+    def from_dict(cls, data, source: str = "<dict>", lines=None) -> "Codebook":
         """Validate plain data shaped like the YAML file and build a codebook.
 
-        Raises :class:`~qualcode.errors.InputError` naming ``source`` and the field at fault.
+        ``lines`` maps data paths such as ``("codes", 2, "keywords")`` to their lines in the
+        file read. Raises :class:`~qualcode.errors.InputError` naming ``source``, the line and
+        the field at fault.
         """
-        from qualcode.codebook.validation import build_codebook
-
-        return build_codebook(data, source, lines={})
+        name, language, version, codes = validated_codebook(data, source, lines or {})
+        return cls(name=name, language=language, version=version, codes=codes, source=str(source))
 
     # lookup -----------------------------------------------------------------------------
     def __getitem__(self, code_id: str) -> Code:

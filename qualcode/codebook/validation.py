@@ -1,6 +1,6 @@
 """Validation of codebook data against the SPEC format, with one precise message per fault.
 
-:func:`build_codebook` works on plain data plus an optional map from a data path such as
+:func:`validated_codebook` works on plain data plus an optional map from a data path such as
 ``("codes", 2, "keywords", 4)`` to its line in the file, so the YAML loader and
 :meth:`Codebook.from_dict` share every rule.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from qualcode.codebook.model import CODE_FIELDS, LIST_FIELDS, PROSE_FIELDS, STATUSES, Code, Codebook
+from qualcode.codebook.code import CODE_FIELDS, LIST_FIELDS, PROSE_FIELDS, STATUSES, Code
 from qualcode.errors import InputError, located
 
 TOP_LEVEL_FIELDS = ("name", "language", "version", "codes")
@@ -57,8 +57,8 @@ class _Checker:
         return value.strip()
 
 
-def build_codebook(data, source, lines) -> Codebook:
-    """Validate ``data`` (the parsed codebook) and return a :class:`Codebook`."""
+def validated_codebook(data, source, lines):
+    """Validate ``data`` (the parsed codebook); return its name, language, version and codes."""
     check = _Checker(source, lines)
     if not isinstance(data, dict):
         check.fail((), f"a codebook must be a mapping with keys {', '.join(TOP_LEVEL_FIELDS)}, "
@@ -68,8 +68,7 @@ def build_codebook(data, source, lines) -> Codebook:
     language = _language(check, data.get("language"))
     version = _version(check, data.get("version"))
     codes = _codes(check, data.get("codes"))
-    return Codebook(name=name, language=language, version=version, codes=codes,
-                    source=str(source))
+    return name, language, version, codes
 
 
 def _language(check, value):

@@ -170,7 +170,8 @@ def analysis_cache():
 def analysis_fingerprint():
     """A hash of what an analysis depends on: the language layer's code and its word lists."""
     digest = hashlib.sha1()
-    sources = sorted(Path(__file__).resolve().parent.parent.joinpath("language").glob("*.py"))
+    language = Path(__file__).resolve().parent.parent.joinpath("language")
+    sources = sorted([*language.glob("*.py"), *language.glob("data/*")])
     for path in [Path(__file__).resolve(), *sources]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for package in ("spacy", "simplemma", "wordfreq"):

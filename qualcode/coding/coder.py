@@ -4,17 +4,20 @@ score per code, decides multi-label codes and explains each one.
 Typical use (the CLI does exactly this)::
 
     coder = Coder(load_codebook("codebooks/digital_maturity.yaml"))
-    result = coder.fit(texts).code(texts)
+    result = coder.fit_code(texts)        # or coder.fit(sample).code(texts)
     result.codes[0], result.scores.iloc[0], result.evidence[0]
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from qualcode.coding.analysed import analyse_answers
 from qualcode.coding.lemma_features import LemmaFeatures
 from qualcode.coding.lexical import LexicalMatcher
+from qualcode.coding.result import CodingResult, Evidence, Nearest, Span
 from qualcode.coding.selftrain import SelfTrainer
 from qualcode.coding.semantic import SemanticMatcher
 from qualcode.embed import ANSWER_KIND
@@ -43,16 +46,6 @@ class FusionWeights:
 
 
 @dataclass
-class CodingResult:
-    """What coding gives back: per answer the codes, the scores and the evidence."""
-
-    codes: list
-    scores: pd.DataFrame
-    evidence: list
-    components: dict = field(default_factory=dict)
-
-
-@dataclass
 class _Features:
     answers: list
     matches: list
@@ -61,8 +54,11 @@ class _Features:
     negated_only: np.ndarray
 
 
-class Coder:
+class Coder(BaseEstimator):
     """Codes answers against a codebook; an estimator in the scikit-learn sense.
+
+    Parameters are stored as given and checked by :meth:`fit`; what fitting learns lives in
+    attributes ending in ``_``; :meth:`code` changes nothing.
 
     Parameters
     ----------
@@ -76,14 +72,14 @@ class Coder:
         Global decision threshold; a code's own ``threshold`` in the codebook wins.
     seed : int
         Random state of self-training; the same input, codebook and seed give the same coding.
+    self_training : bool
+        Whether answers the codebook codes confidently train a classifier per code.
+    weights : FusionWeights
+        How the signals are fused into one score.
     """
 
     def __init__(self, codebook, embedder="default", mode="accurate", threshold=None, seed=0,
                  self_training=True, weights=FusionWeights()):
-        if mode not in MODES:
-            raise InputError(f"--mode {mode}: unknown mode; use one of {', '.join(MODES)}")
-        if threshold is not None and not 0 <= threshold <= 1:
-            raise InputError(f"--threshold {threshold}: must lie between 0 and 1")
         self.codebook = codebook
         self.embedder = embedder
         self.mode = mode
@@ -92,58 +88,79 @@ class Coder:
         self.self_training = self_training
         self.weights = weights
 
-    @property
-    def codes_(self):
-        return [code for code in self.codebook.codes if code.status != "suggested"]
-
     def __getstate__(self):
-        """Pickle without the process-bound embedder (a model and an open cache, rebuilt from
-        ``embedder`` where needed) and without the analysis of the corpus fitted on."""
-        state = self.__dict__.copy()
+        """Pickle without the process-bound embedder (a model and an open cache); unpickling
+        builds it again from ``embedder``."""
+        state = dict(super().__getstate__())  # a copy: the live object keeps its embedder
         state.pop("embedder_", None)
-        state["_fitted_corpus"] = ((), None)
         return state
 
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "lexical_" in state:
+            self.embedder_ = self._built_embedder()
+
     def fit(self, texts):
-        """Learn from the corpus itself: similarity levels and self-trained classifiers."""
-        texts = _validated(texts)
-        self.lexical_ = LexicalMatcher(self.codes_)
-        features = self._features(texts)
-        self._fitted_corpus = (texts, features)  # coding the same corpus next reuses its analysis
-        semantic = self._fit_semantic(features)
-        self._fit_self_training(texts, features, semantic)
+        """Learn from the corpus ``texts`` itself: similarity levels and self-trained classifiers."""
+        self._fit(_validated(texts))
         return self
 
+    def fit_code(self, texts):
+        """Fit on ``texts`` and code them, analysing and embedding them once."""
+        texts = _validated(texts)
+        return self._code(texts, self._fit(texts))
+
     def code(self, texts):
-        """Code ``texts``; returns a :class:`CodingResult`."""
-        if not hasattr(self, "lexical_"):
-            raise RuntimeError("call fit(texts) before code(texts)")
+        """Code ``texts``; returns a :class:`~qualcode.coding.result.CodingResult`."""
+        check_is_fitted(self, "lexical_")
         texts = _validated(texts)
         if not texts:
-            ids = [code.id for code in self.codes_]
-            return CodingResult([], pd.DataFrame(np.zeros((0, len(ids))), columns=ids), [])
-        fitted_texts, fitted_features = self._fitted_corpus
-        features = fitted_features if texts == fitted_texts else self._features(texts)
+            return CodingResult.empty(self.code_ids_)
+        return self._code(texts, self._features(texts))
+
+    def _fit(self, texts):
+        if self.mode not in MODES:
+            raise InputError(f"--mode {self.mode}: unknown mode; use one of {', '.join(MODES)}")
+        if self.threshold is not None and not 0 <= self.threshold <= 1:
+            raise InputError(f"--threshold {self.threshold}: must lie between 0 and 1")
+        self.codes_ = self.codebook.active_codes
+        self.code_ids_ = tuple(code.id for code in self.codes_)
+        self.thresholds_ = code_thresholds(self.codes_, self.threshold)
+        self.embedder_ = self._built_embedder()
+        self.lexical_ = LexicalMatcher(self.codes_)
+        features = self._features(texts)
+        semantic = self._fit_semantic(features)
+        self._fit_self_training(texts, features, semantic)
+        self.vocabularies_ = self._code_vocabularies()
+        return features
+
+    def _built_embedder(self):
+        if self.mode != "accurate":
+            return None
+        from qualcode.embed import get_embedder
+
+        return get_embedder(self.embedder)
+
+    def _code(self, texts, features):
         semantic = self._semantic_scores(features)
         self_trained = self._self_trained_scores(texts, features)
         probability = self._fuse(features, semantic, self_trained)
         # An answer with no content ("vet ej", "-", "svårt att säga") carries no code.
-        decisions = (probability >= self._thresholds()) & np.array([[is_substantive(t)] for t in texts])
-        ids = [code.id for code in self.codes_]
-        codes = [[ids[j] for j in np.flatnonzero(row)] for row in decisions]
+        decisions = (probability >= self.thresholds_) & np.array([[is_substantive(t)] for t in texts])
         sentence_scores = self._sentence_scores(features, decisions)
         evidence = [self._evidence(i, features, semantic, self_trained, probability, decisions[i],
                                    sentence_scores.get(i)) for i in range(len(texts))]
-        scores = pd.DataFrame(np.round(probability, 4), columns=ids)
         components = {"lexical": features.lexical, "semantic": semantic, "self_trained": self_trained,
                       "negated_only": features.negated_only}
-        return CodingResult(codes, scores, evidence, components)
+        return CodingResult(self.code_ids_, pd.DataFrame(np.round(probability, 4), columns=list(self.code_ids_)),
+                            decisions, evidence, features.answers,
+                            features.vectors, components)
 
     # -- features -------------------------------------------------------------------------
     def _features(self, texts):
         answers = analyse_answers(texts)
         matches = self.lexical_.match_all(answers)
-        column = {code.id: j for j, code in enumerate(self.codes_)}
+        column = {code_id: j for j, code_id in enumerate(self.code_ids_)}
         lexical = np.zeros((len(texts), len(column)))
         negated_only = np.zeros((len(texts), len(column)), dtype=bool)
         for i, found in enumerate(matches):
@@ -151,29 +168,24 @@ class Coder:
                 positive = {m.keyword for m in hits if not m.negated}
                 lexical[i, column[code_id]] = min(len(positive), MAX_KEYWORD_HITS)
                 negated_only[i, column[code_id]] = not positive
-        vectors = self._embedder().embed(texts, kind=ANSWER_KIND) if self.mode == "accurate" else None
+        vectors = self.embedder_.embed(texts, kind=ANSWER_KIND) if self.embedder_ is not None else None
         return _Features(answers, matches, vectors, lexical, negated_only)
-
-    def _embedder(self):
-        if not hasattr(self, "embedder_"):
-            from qualcode.embed import get_embedder
-
-            self.embedder_ = get_embedder(self.embedder)
-        return self.embedder_
 
     # -- semantic -------------------------------------------------------------------------
     def _fit_semantic(self, features):
-        if self.mode != "accurate":
+        self.semantic_ = None
+        if self.embedder_ is None:
             return None
-        self.semantic_ = SemanticMatcher(self.codes_, self._embedder()).fit(features.vectors)
+        self.semantic_ = SemanticMatcher(self.codes_, self.embedder_).fit(features.vectors)
         return self.semantic_.score(features.vectors)
 
     def _semantic_scores(self, features):
-        return None if self.mode != "accurate" else self.semantic_.score(features.vectors)
+        return None if self.semantic_ is None else self.semantic_.score(features.vectors)
 
     # -- self-training --------------------------------------------------------------------
     def _fit_self_training(self, texts, features, semantic):
         self.self_trainer_ = None
+        self.held_back_ = {}
         if not self.self_training:
             return
         matrix = self._self_training_matrix(features, fit=True)
@@ -193,9 +205,8 @@ class Coder:
                            if not np.isnan(row).all()}
 
     def _self_trained_scores(self, texts, features):
-        n_codes = len(self.codes_)
         if self.self_trainer_ is None:
-            return np.full((len(texts), n_codes), np.nan)
+            return np.full((len(texts), len(self.codes_)), np.nan)
         scores = self.self_trainer_.predict_proba(self._self_training_matrix(features, fit=False))
         for i, text in enumerate(texts):
             held_back = self.held_back_.get(text)
@@ -225,20 +236,17 @@ class Coder:
         logit = logit + w.self_trained * learned
         return 1.0 / (1.0 + np.exp(-logit))
 
-    def _thresholds(self):
-        return code_thresholds(self.codes_, self.threshold)
-
     # -- evidence -------------------------------------------------------------------------
     def _evidence(self, i, features, semantic, self_trained, probability, decided, sentence_scores):
         evidence = {}
         for j in np.flatnonzero(decided):
-            code = self.codes_[j]
-            matches = _positive_matches(features, i, code.id)
-            entry = {"score": round(float(probability[i, j]), 4),
-                     "matches": [m.as_evidence() for m in matches],
-                     "components": self._components(i, j, features, semantic, self_trained)}
-            entry.update(self._sentence_and_anchor(i, j, matches, features, sentence_scores))
-            evidence[code.id] = entry
+            code_id = self.code_ids_[j]
+            matches = _positive_matches(features, i, code_id)
+            evidence[code_id] = Evidence(
+                score=round(float(probability[i, j]), 4), matches=tuple(matches),
+                components=self._components(i, j, features, semantic, self_trained),
+                sentence=self._sentence(i, j, matches, features, sentence_scores),
+                nearest=self._nearest(i, code_id, features))
         return evidence
 
     def _components(self, i, j, features, semantic, self_trained):
@@ -249,23 +257,26 @@ class Coder:
             components["self_trained"] = round(float(self_trained[i, j]), 3)
         return components
 
-    def _sentence_and_anchor(self, i, j, matches, features, sentence_scores):
+    def _sentence(self, i, j, matches, features, sentence_scores):
+        """The sentence that carries code ``j`` in answer ``i``: its first keyword's, the only
+        one, or the one whose words the code's texts share most."""
         answer = features.answers[i]
-        code_id = self.codes_[j].id
-        found = {}
         if matches:
             index = matches[0].sentence
         elif len(answer.sentences) == 1:
             index = 0
         else:
             index = None if sentence_scores is None else int(np.argmax(sentence_scores[:, j]))
-        if index is not None and answer.sentences:
-            start, end = answer.sentences[index]
-            found["sentence"] = {"text": answer.text[start:end], "start": start, "end": end}
-        if features.vectors is not None:
-            anchor, similarity = self.semantic_.nearest_anchor(features.vectors[i], code_id)
-            found["nearest"] = {"kind": anchor.kind, "text": anchor.text, "similarity": round(similarity, 3)}
-        return found
+        if index is None or not answer.sentences:
+            return None
+        start, end = answer.sentences[index]
+        return Span(answer.text[start:end], start, end)
+
+    def _nearest(self, i, code_id, features):
+        if features.vectors is None:
+            return None
+        anchor, similarity = self.semantic_.nearest_anchor(features.vectors[i], code_id)
+        return Nearest(anchor.kind, anchor.text, round(similarity, 3))
 
     def _sentence_scores(self, features, decisions):
         """For answers of several sentences where a code applied without keywords, how many
@@ -274,25 +285,22 @@ class Coder:
         Word overlap, not embeddings: embedding every sentence again would double the cost of
         accurate coding for what is only the choice of the sentence to show as evidence.
         """
-        vocabularies = self._code_vocabularies()
         scores = {}
         for i, row in enumerate(decisions):
             answer = features.answers[i]
-            if len(answer.sentences) > 1 and any(not _positive_matches(features, i, self.codes_[j].id)
+            if len(answer.sentences) > 1 and any(not _positive_matches(features, i, self.code_ids_[j])
                                                  for j in np.flatnonzero(row)):
-                scores[i] = _overlaps(answer, vocabularies)
+                scores[i] = _overlaps(answer, self.vocabularies_)
         return scores
 
     def _code_vocabularies(self):
-        # Keywords count by their compiled lemmas: a keyword edit then analyses no text anew.
-        if not hasattr(self, "vocabularies_"):
-            texts = [" ".join([code.label, code.description, code.include or "", *code.examples])
-                     for code in self.codes_]
-            self.vocabularies_ = [
-                _content_words(answer) | {word.folded_lemma for pattern in self.lexical_.compiled_[code.id][0]
+        """Per code, the folded lemmas of its label, description, inclusion rule and examples, and
+        its keywords' compiled lemmas (so that a keyword edit analyses no text anew)."""
+        texts = [" ".join([code.label, code.description, code.include or "", *code.examples])
+                 for code in self.codes_]
+        return [_content_words(answer) | {word.folded_lemma for pattern in self.lexical_.compiled_[code.id][0]
                                           for word in pattern.words}
                 for code, answer in zip(self.codes_, analyse_answers(texts))]
-        return self.vocabularies_
 
 
 def _content_words(answer):

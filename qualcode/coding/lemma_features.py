@@ -15,13 +15,15 @@ from qualcode.coding.analysed import analysis_fingerprint, corpus_key
 SMALL_CORPUS = 100  # from this many documents on, a word must occur in two of them to count
 
 
-def lemma_vectorizer(n_documents):
+def lemma_vectorizer(n_documents=None):
     """A TF-IDF vectoriser for lists of terms (see :func:`content_terms`): sublinear term
     frequency, and in corpora of ``SMALL_CORPUS`` documents or more only words met twice
-    (a word met once cannot carry a code, or a theme, to another answer)."""
+    (a word met once cannot carry a code, or a theme, to another answer). Without
+    ``n_documents`` every term counts (labelled examples, where one answer is evidence)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(analyzer=_identity, min_df=2 if n_documents >= SMALL_CORPUS else 1, sublinear_tf=True)
+    min_df = 2 if n_documents is not None and n_documents >= SMALL_CORPUS else 1
+    return TfidfVectorizer(analyzer=_identity, min_df=min_df, sublinear_tf=True)
 
 
 def content_terms(words):

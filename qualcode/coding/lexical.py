@@ -7,7 +7,7 @@ the corpus a million answers); the pattern itself then checks the match exactly.
 import hashlib
 import marshal
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,27 +15,7 @@ from qualcode.cache import blob_store
 from qualcode.coding.analysed import analysis_fingerprint, corpus_key
 from qualcode.coding.keywords import compile_keyword, keyword_lemmas
 from qualcode.coding.negation import not_a_problem_clauses
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """A keyword found in an answer, with character offsets in the original text."""
-
-    keyword: str
-    text: str
-    start: int
-    end: int
-    sentence: int
-    negated: bool
-
-    def fields(self):
-        """The match as a plain tuple, in the order of the constructor's arguments."""
-        return self.keyword, self.text, self.start, self.end, self.sentence, self.negated
-
-    def as_evidence(self):
-        """The match as the evidence JSON records it."""
-        return {"keyword": self.keyword, "text": self.text, "start": self.start, "end": self.end,
-                **({"negated": True} if self.negated else {})}
+from qualcode.coding.result import Match
 
 
 class PatternIndex:
@@ -191,7 +171,7 @@ def _code_key(code):
 
 def _encoded(found):
     """One code's matches as (answer index, [Match, ...]) pairs, marshalled."""
-    return marshal.dumps([(i, [match.fields() for match in matches]) for i, matches in found])
+    return marshal.dumps([(i, [(m.keyword, m.text, m.start, m.end, m.sentence, m.negated) for m in matches]) for i, matches in found])
 
 
 def _decoded(blob):

@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from qualcode import __version__
+from qualcode.coding.coded import is_output_column
 from qualcode.coding.coder import Coder
 
-OUTPUT_COLUMNS = ("codes", "evidence")
 CODED_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".parquet")  # formats a coded table may be written in
 
 
@@ -18,25 +18,22 @@ def code_table(table, codebook, embedder="default", mode="accurate", threshold=N
     Input rows and values are kept unchanged and in order; ``codes``, ``score_<id>`` and
     ``evidence`` are appended (replacing, with a warning, columns of those names).
     """
-    texts = table.texts
     coder = Coder(codebook, embedder=embedder, mode=mode, threshold=threshold, seed=seed)
-    result = coder.fit(texts).code(texts)
-    return coded_frame(table.frame, result, coder.codes_)
+    return coded_frame(table.frame, coder.fit_code(table.texts))
 
 
-def coded_frame(frame, result, codes):
-    """``frame`` with the coding ``result`` appended as SPEC columns."""
-    score_columns = [f"score_{code.id}" for code in codes]
-    clashing = [c for c in frame.columns if c in OUTPUT_COLUMNS or str(c).startswith("score_")]
+def coded_frame(frame, result):
+    """``frame`` with the coding ``result`` (a CodingResult) appended as SPEC columns: the one
+    place where a coding becomes text."""
+    clashing = [c for c in frame.columns if is_output_column(c)]
     if clashing:
         warnings.warn(f"the input already has {', '.join(map(str, clashing))}; they are replaced", stacklevel=2)
     coded = frame.drop(columns=clashing).copy()
     # explicit str columns: an empty chunk (an empty Parquet partition) must have the same schema
-    coded["codes"] = pd.Series([";".join(ids) for ids in result.codes], index=coded.index, dtype=str)
-    for code, column in zip(codes, score_columns):
-        coded[column] = result.scores[code.id].to_numpy()
-    coded["evidence"] = pd.Series([json.dumps(e, ensure_ascii=False) for e in result.evidence],
-                                  index=coded.index, dtype=str)
+    coded["codes"] = pd.Series(result.codes_cells(), index=coded.index, dtype=str)
+    for code_id in result.code_ids:
+        coded[f"score_{code_id}"] = result.scores[code_id].to_numpy()
+    coded["evidence"] = pd.Series(result.evidence_cells(), index=coded.index, dtype=str)
     return coded
 
 

@@ -6,7 +6,6 @@ coded, but with many different codes, is neither). For each existing code, conte
 its keywords miss are suggested as keywords when they are frequent in its answers and rare in
 the others' (so that adding them would not code answers wrongly).
 """
-import json
 from collections import Counter
 from dataclasses import dataclass
 
@@ -48,43 +47,26 @@ def relate(themes, codes_per_unit):
     return relations
 
 
-def unit_codes(units, answer_codes, answer_evidence):
+def unit_codes(units, coding):
     """Each unit's code ids, from its answer's codes and their evidence.
 
-    A unit carries a code of its answer when the code's evidence (a matched word or the
-    evidence sentence, by its offset in the original text; ``answer_evidence`` holds
-    :func:`evidence_starts` of each answer) starts inside the unit's span: a sentence carries
-    only the codes found in it, a whole answer all of its codes. A code without evidence (a
-    table coded by hand) goes to every unit of its answer.
+    ``coding`` (:class:`~qualcode.coding.CodedAnswers`, one row per answer the units come from,
+    or None when the answers are not coded) gives each answer's codes and evidence. A unit
+    carries a code of its answer when the code's evidence (a matched word or the evidence
+    sentence) starts inside the unit's span: a sentence carries only the codes found in it, a
+    whole answer all of its codes. A code without evidence (a table coded by hand) goes to
+    every unit of its answer.
     """
+    if coding is None:
+        return [()] * len(units)
     found = []
     for unit in units:
         start, end = unit.span
-        starts = answer_evidence[unit.answer]
-        found.append(tuple(code for code in answer_codes[unit.answer]
-                           if not starts.get(code) or any(start <= s < end for s in starts[code])))
+        evidence = coding.evidence(unit.answer)
+        found.append(tuple(code for code in coding.code_sets[unit.answer]
+                           if code not in evidence or not evidence[code].spans()
+                           or any(start <= s < end for s, _ in evidence[code].spans())))
     return found
-
-
-def evidence_starts(evidence):
-    """``{code id: [offsets]}`` where a coded answer's evidence lies: matched words, evidence sentence.
-
-    ``evidence`` is one answer's evidence as ``qualcode code`` writes it (a JSON string or a
-    dict); anything unreadable counts as no evidence.
-    """
-    if isinstance(evidence, str):
-        try:
-            evidence = json.loads(evidence) if evidence.strip() else {}
-        except ValueError:
-            return {}
-    if not isinstance(evidence, dict):
-        return {}
-    return {code: _offsets(entry) for code, entry in evidence.items() if isinstance(entry, dict)}
-
-
-def _offsets(entry):
-    places = [*entry.get("matches", []), entry.get("sentence") or {}]
-    return [place["start"] for place in places if isinstance(place, dict) and isinstance(place.get("start"), int)]
 
 
 def missing_keywords(codebook, answers, answer_codes, display):

@@ -10,7 +10,7 @@ from qualcode.coding.analysed import analyse_answers
 from qualcode.discover.discoverer import ThemeDiscoverer
 from qualcode.discover.embedding import LsaEmbedding
 from qualcode.discover.modes import EmbeddingChoice, choose_embedding
-from qualcode.discover.relate import evidence_starts, missing_keywords, relate, unit_codes
+from qualcode.discover.relate import missing_keywords, relate, unit_codes
 from qualcode.discover.render import map_png, suggestions_markdown, themes_html, themes_markdown
 from qualcode.discover.suggest import suggested_codebook
 from qualcode.discover.units import display_forms, split_units
@@ -39,14 +39,6 @@ class Discovery:
     summary: str
 
 
-@dataclass(frozen=True)
-class Coding:
-    """Each answer's code ids and, per code, the offsets where its evidence lies."""
-
-    codes: list
-    evidence: list
-
-
 def discover(table, codebook=None, uncoded_only=False, unit="answer", clusters="auto", seed=0,
              embedder="default", mode="auto", question=None):
     """Find the themes of ``table``'s substantive answers and relate them to ``codebook``.
@@ -70,13 +62,12 @@ def discover(table, codebook=None, uncoded_only=False, unit="answer", clusters="
     model = ThemeDiscoverer(embedder=embedding_part(choice, seed), n_clusters=clusters, unit=unit,
                             random_state=seed)
     model.fit([texts[i] for i in rows])
-    coding = coding or Coding([()] * len(table), [{}] * len(table))
-    codes_per_unit = unit_codes(model.units_, [coding.codes[i] for i in rows], [coding.evidence[i] for i in rows])
+    codes_per_unit = unit_codes(model.units_, coding.take(rows) if coded else None)
     relations = relate(model.themes_, codes_per_unit)
     missing = {}
     if codebook is not None and coded:
         answers = model.answers_ if substantive == rows else analyse_answers([texts[i] for i in substantive])
-        missing = missing_keywords(codebook, answers, [coding.codes[i] for i in substantive], display_forms(answers))
+        missing = missing_keywords(codebook, answers, [coding.code_sets[i] for i in substantive], display_forms(answers))
     unit_texts = [u.text for u in model.units_]
     draft, candidate_ids = suggested_codebook(model.themes_, relations, unit_texts, codebook, missing)
     ids = table.frame[table.id_column].tolist()
@@ -94,7 +85,7 @@ def _rows_to_cluster(substantive, coding, uncoded_only, source):
     if uncoded_only and coding is None:
         raise InputError(located(source, "--uncoded-only needs the answers' codes; give --codebook "
                                          "or a table coded by 'qualcode code' (with a 'codes' column)"))
-    rows = [i for i in substantive if not (uncoded_only and coding.codes[i])]
+    rows = [i for i in substantive if not (uncoded_only and coding.code_sets[i])]
     if len(rows) < 2:
         raise InputError(located(source, f"only {len(rows)} answers to cluster; discovery needs at least 2 "
                                          "answers with content" + (" and no code" if uncoded_only else "")))
@@ -136,18 +127,19 @@ def embedding_part(choice, seed):
 
 
 def current_coding(table, codebook, choice, seed=0):
-    """Each answer's codes and evidence: from the table's ``codes`` (and ``evidence``) columns,
-    else by coding with ``codebook`` in the chosen mode, else None."""
-    frame = table.frame
-    if "codes" not in frame.columns and not _needs_coding(table, codebook):
-        return None
-    if _needs_coding(table, codebook):
-        from qualcode.scale import code_table_in_chunks  # as `qualcode code` codes: same codes, bounded memory
+    """The answers' coding as :class:`~qualcode.coding.CodedAnswers`: from the table's ``codes``
+    (and ``evidence``) columns, else by coding with ``codebook`` in the chosen mode, else None."""
+    from qualcode.coding import CodedAnswers
 
-        frame = code_table_in_chunks(table, codebook, {"embedder": choice.embedder, "mode": choice.mode, "seed": seed})
-    evidence = frame["evidence"] if "evidence" in frame.columns else [{}] * len(frame)
-    codes = [tuple(code for code in str(value).split(";") if code) for value in frame["codes"]]
-    return Coding(codes, [evidence_starts(value) for value in evidence])
+    if "codes" in table.frame.columns:
+        return CodedAnswers.from_table(table)
+    if codebook is None:
+        return None
+    from qualcode.coding import Coder
+    from qualcode.scale import code_table_in_chunks  # as `qualcode code` codes: same codes, bounded memory
+
+    coder = Coder(codebook, embedder=choice.embedder, mode=choice.mode, seed=seed)
+    return CodedAnswers.from_table(table, code_table_in_chunks(table, coder, seed=seed))
 
 
 def _needs_coding(table, codebook):

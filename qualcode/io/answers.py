@@ -8,6 +8,7 @@ from qualcode.errors import InputError, located
 from qualcode.io.columns import (id_like_columns, list_columns, missing_column_message,
                                  require_column, select_questions)
 from qualcode.io.formats import read_sheet
+from qualcode.io.readers import frame_sheet
 from qualcode.io.substantive import substantive_mask
 from qualcode.progress import VERBOSE, explain, verbosity
 
@@ -87,7 +88,7 @@ def read_answers(path, id_column="id", text_column="text", question_column=None,
         raise InputError(located(path, "--questions selects the question columns of a wide "
                                        "table; add --wide, or leave --questions out"))
     else:
-        table = long_table(sheet_read, path, id_column, text_column, question_column,
+        table = table_from_sheet(sheet_read, path, id_column, text_column, question_column,
                             respondent_column)
     if verbosity() >= VERBOSE:
         explain(f"{path}: {len(table)} answers ({int(table.substantive.sum())} with content); "
@@ -97,8 +98,20 @@ def read_answers(path, id_column="id", text_column="text", question_column=None,
     return table
 
 
-def long_table(sheet, path, id_column, text_column, question_column, respondent_column):
-    """The :class:`AnswerTable` of a long-format ``sheet``, the column roles found or checked."""
+def answers_from_frame(frame, id_column="id", text_column="text", question_column=None,
+                       respondent_column=None, source="<DataFrame>"):
+    """The :class:`AnswerTable` of answers already in a pandas DataFrame (long format), read as
+    :func:`read_answers` reads a file: every cell as the text a spreadsheet shows, the same
+    column roles and checks (``source`` names the table in error messages)."""
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"{source}: expected a pandas DataFrame of answers, not {type(frame).__name__}")
+    if frame.empty:
+        raise InputError(located(source, "the table has no answers"))
+    return table_from_sheet(frame_sheet(frame), source, id_column, text_column, question_column, respondent_column)
+
+
+def table_from_sheet(sheet, path, id_column, text_column, question_column=None, respondent_column=None):
+    """The long-format :class:`AnswerTable` of a :class:`~qualcode.io.grid.Sheet` read from ``path``."""
     frame = sheet.frame
     columns = list(frame.columns)
     text_column = require_column(columns, text_column, "--text-column", path)

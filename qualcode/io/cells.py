@@ -53,4 +53,4 @@ def _plain(value):
 def text_frame(frame):
     """``frame`` with every cell as the text a spreadsheet shows, and string column names."""
     return pd.DataFrame({cell_text(c): [cell_text(v) for v in frame[c].tolist()] for c in frame.columns},
-                        dtype="str")
+                        dtype="str", index=range(len(frame)))

@@ -75,12 +75,13 @@ class OutputSet:
             append(frame)
 
     def write_workbook(self, target, sheets):
-        """Stage ``sheets`` (``{sheet name: DataFrame}``) as the .xlsx workbook ``target``,
-        through the one .xlsx writer (:func:`qualcode.io.writers.write_sheets`): text stays
-        text, never a formula."""
+        """Stage ``sheets`` (``{sheet name: DataFrame, or a function yielding DataFrames}``)
+        as the .xlsx workbook ``target``, through the one .xlsx writer
+        (:func:`qualcode.io.writers.write_sheets`): text stays text, never a formula."""
         for frame in sheets.values():
-            check_xlsx_cells(frame, Path(target))
-        write_sheets(sheets, self.path(target))
+            if isinstance(frame, pd.DataFrame):
+                check_xlsx_cells(frame, Path(target))
+        write_sheets(sheets, self.path(target), Path(target))
 
     @contextmanager
     def appender(self, target, verbatim=False):
@@ -276,8 +277,9 @@ def write_text(path, text, inputs=()):
 
 
 def write_workbook(sheets, path, inputs=()):
-    """Write ``sheets`` (``{sheet name: DataFrame}``) as one .xlsx workbook, atomically, through
-    the one .xlsx writer (:func:`qualcode.io.writers.write_sheets`): text stays text."""
+    """Write ``sheets`` (``{sheet name: DataFrame, or a function yielding DataFrames}``) as
+    one .xlsx workbook, atomically, through the one .xlsx writer
+    (:func:`qualcode.io.writers.write_sheets`): text stays text."""
     check_output_path(path, inputs, (".xlsx",))
     with output_set([path], inputs) as outputs:
         outputs.write_workbook(path, sheets)

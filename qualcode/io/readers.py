@@ -300,6 +300,11 @@ def read_parquet(path):
         raise InputError(located(path, f"cannot read this Parquet file ({error})")) from None
     if not frame.columns.size or not len(frame):
         raise InputError(located(path, "the file has no answers"))
+    return frame_sheet(frame)
+
+
+def frame_sheet(frame):
+    """A DataFrame as a Sheet of the texts a spreadsheet would show; record 1 is row 1."""
     return Sheet(text_frame(frame), list(range(1, len(frame) + 1)))
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from qualcode.errors import InputError, located
-from qualcode.io.answers import AnswerTable, long_table, read_answers
+from qualcode.io.answers import AnswerTable, read_answers, table_from_sheet
 from qualcode.io.formats import format_of
 from qualcode.io.grid import Sheet
 
@@ -80,7 +80,7 @@ def head_table(frame, path, reading, first_row=1):
     if reading.get("id_column") not in frame.columns:
         return None
     sheet = Sheet(frame, list(range(first_row, first_row + len(frame))))
-    return long_table(sheet, path, reading.get("id_column"), reading.get("text_column") or "text",
+    return table_from_sheet(sheet, path, reading.get("id_column"), reading.get("text_column") or "text",
                       reading.get("question_column"), reading.get("respondent_column"))
 
 

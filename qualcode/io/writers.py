@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from contextlib import contextmanager
 
+import pandas as pd
+
 from qualcode.errors import InputError, located
 from qualcode.io.cells import cell_text, is_missing
 from qualcode.io.escape import markdown_text, neutralise_column, neutralise_formula
@@ -21,6 +23,7 @@ MAX_XLSX_CELL_CHARS = 32_767
 XLSX_ESCAPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
 XLSX_UNWRITABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
 XLSX_SHEET_NAME_CHARS = 31
+XLSX_MAX_ROWS = 1_048_576
 XLSX_SHEET_NAME_ILLEGAL = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 XLSX_MAX_WIDTH = 80
 XLSX_WIDTH_SAMPLE = 200  # values read to size a column
@@ -109,8 +112,9 @@ def markdown_table(frame):
     return "\n".join(lines) + "\n"
 
 
-def check_xlsx_cells(frame, path):
-    """Raise InputError naming the first cell longer than Excel's 32,767 characters."""
+def check_xlsx_cells(frame, path, first_row=2):
+    """Raise InputError naming the first cell longer than Excel's 32,767 characters (rows counted
+    from ``first_row``, the row of the frame's first row in the sheet)."""
     for column, values in _columns(frame):
         if values.dtype.kind in "biufcmM":
             continue
@@ -120,38 +124,46 @@ def check_xlsx_cells(frame, path):
             raise InputError(located(
                 path, f"a cell has {lengths.iloc[index]:,} characters, more than the "
                       f"{MAX_XLSX_CELL_CHARS:,} Excel can hold; write .csv instead",
-                row=index + 2, field=str(column)))
+                row=index + first_row, field=str(column)))
 
 
 def write_xlsx(frame, path, verbatim=False):
     """``frame`` as a workbook of one sheet, "answers"."""
-    write_sheets({"answers": frame}, path)
+    write_sheets({"answers": frame}, path, path)
 
 
-def write_sheets(sheets, path):
-    """Write ``sheets`` (``{sheet name: DataFrame}``) as one .xlsx workbook at ``path``.
+def write_sheets(sheets, path, named):
+    """Write ``sheets`` as one .xlsx workbook at ``path`` (errors name ``named``, the output).
 
-    Rows stream to the file (openpyxl's write-only mode), so a sheet of a million answers costs
-    little memory. Text stays text (an answer "=)" is no formula; control characters are
-    escaped), the header is bold and frozen, and columns are as wide as their first values.
+    ``sheets`` maps each sheet's name to a DataFrame, or to a function returning DataFrames
+    (chunks of one table, read as they are written). Rows stream to the file (openpyxl's
+    write-only mode), so a sheet of a million answers costs little memory; rows beyond Excel's
+    limit of 1,048,576 are left out. Text stays text (an answer "=)" is no formula; control
+    characters are escaped), the header is bold and frozen, and columns are as wide as their
+    first values.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
-    for name, frame in sheets.items():
+    for name, content in sheets.items():
         sheet = workbook.create_sheet(_sheet_name(name))
         sheet.freeze_panes = "A2"
-        for number, (column, values) in enumerate(_columns(frame), 1):
-            sheet.column_dimensions[get_column_letter(number)].width = _xlsx_width(column, values)
         cell = _cell_writer(sheet)
-        header = [cell(str(column)) for column in frame.columns]
-        for heading in header:
-            heading.font = Font(bold=True)
-        sheet.append(header)
-        for row in frame.itertuples(index=False, name=None):
-            sheet.append([cell(value) for value in row])
+        room, first_row = XLSX_MAX_ROWS - 1, 2
+        for number, frame in enumerate([content] if isinstance(content, pd.DataFrame) else content()):
+            if number == 0:
+                for position, (column, values) in enumerate(_columns(frame), 1):
+                    sheet.column_dimensions[get_column_letter(position)].width = _xlsx_width(column, values)
+                header = [cell(str(column)) for column in frame.columns]
+                for heading in header:
+                    heading.font = Font(bold=True)
+                sheet.append(header)
+            check_xlsx_cells(frame, named, first_row)
+            for row in frame.head(room).itertuples(index=False, name=None):
+                sheet.append([cell(value) for value in row])
+            room, first_row = room - min(room, len(frame)), first_row + len(frame)
     workbook.save(path)
 
 

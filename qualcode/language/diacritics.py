@@ -5,16 +5,17 @@ Each word is replaced by the most frequent Swedish spelling that folds to the sa
 lexicon does not know, compounds and inflections wordfreq lacks are restored part by part,
 and words with several spellings (`ar` är/år, `har` har/här, `man` man/män, `var` var/vår)
 are settled by their neighbouring words: naive Bayes over neighbour counts learned from
-correct Swedish text (`context_counts.py`, made by `build_context.py`).
+correct Swedish text (`data/context_counts.json`, made by `build_context.py`).
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from functools import lru_cache
 from itertools import product
+from pathlib import Path
 
-from qualcode.language.context_counts import CONTEXT_COUNTS
 from qualcode.language.lexicon import MAX_WORD_LENGTH, fold, folded_index, frequency
 
 WORD = re.compile(r"[^\W_]+(?:&[^\W_]*)*|&[^\W_]+|[^\W\d_]+&")
@@ -25,6 +26,7 @@ MIN_PART_FREQUENCY = 1e-6
 INFLECTION_ENDINGS = frozenset(
     "en et na n t ar er or arna erna orna ens ets nas arnas ernas ornas ade ad at it de te".split()
 )
+CONTEXT_COUNTS_FILE = Path(__file__).with_name("data") / "context_counts.json"
 SHRINKAGE = 5  # pseudo-count pulling a neighbour's likelihood towards its base rate
 # OCR confusions seen in scanned Swedish reports, in folded space (ä, å -> a; ö -> o).
 _OCR_MARK_OPTIONS = {"&": "a", "é": "aoe", "6": "o", "1": "l"}
@@ -35,6 +37,12 @@ _OCR_WORDS = {"dr": "är"}  # OCR of "är" that is also a (rare) word
 _SAID_SUBJECTS = frozenset("jag du han hon vi ni de dom man och".split())
 _HAVE_SUBJECTS = frozenset("det den dem de dom vi ni".split())
 
+
+
+@lru_cache(maxsize=1)
+def context_counts() -> dict[str, dict[str, dict[str, int]]]:
+    """Folded word -> {neighbour feature -> {spelling -> count}}, learned by `build_context.py`."""
+    return json.loads(CONTEXT_COUNTS_FILE.read_text(encoding="utf-8"))
 
 def has_lost_diacritics(words: list[str]) -> bool:
     """Whether a text (its words) was written without å/ä/ö: it has none, and at least one of
@@ -85,12 +93,12 @@ def _neighbour_rule(folded: list[str], index: int) -> str | None:
 
 def _restore_in_context(lower: str, folded: list[str], index: int) -> str:
     """A neighbour rule, else a naive-Bayes choice among the spellings of an ambiguous word
-    (prior: wordfreq; neighbour likelihoods: CONTEXT_COUNTS, shrunk towards the neighbour's
+    (prior: wordfreq; neighbour likelihoods: context_counts(), shrunk towards the neighbour's
     base rate), else the most frequent spelling."""
     rule = _neighbour_rule(folded, index)
     if rule:
         return rule
-    counts = CONTEXT_COUNTS.get(folded[index])
+    counts = context_counts().get(folded[index])
     usual = best_spelling(lower)
     if not counts or usual not in counts[""]:
         return usual

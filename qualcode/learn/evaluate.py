@@ -11,7 +11,8 @@ import pandas as pd
 from qualcode.errors import InputError, located
 from qualcode.io import check_output_path, write_table, write_text, write_workbook
 from qualcode.learn.metrics import code_metrics, confused_pairs, indicator, macro_f1, micro_f1
-from qualcode.learn.tables import check_codes, paired
+from qualcode.coding.coded import check_codes, paired
+from qualcode.coding.result import join_codes
 from qualcode.learn.triage import certainty, decision_thresholds, triage_curve
 
 SHOWN_PAIRS = 10
@@ -85,7 +86,7 @@ class AgreementReport:
 
 
 def compare(reference, other, names, machine=False):
-    """The :class:`AgreementReport` of ``other`` against ``reference`` (two :class:`Coding`).
+    """The :class:`AgreementReport` of ``other`` against ``reference`` (two :class:`~qualcode.coding.CodedAnswers`).
 
     With ``machine`` (evaluation), ``other`` is the machine's coded table: every answer of
     ``reference`` must be in it, its codes (in its order) are the ones scored, a code
@@ -93,7 +94,7 @@ def compare(reference, other, names, machine=False):
     its scores. Otherwise (two coders) the codes are the union of both and the answers those
     both coded.
     """
-    codes = other.codes if machine else _union(reference.codes, other.codes)
+    codes = other.code_ids if machine else _union(reference.code_ids, other.code_ids)
     check_codes(reference, codes)
     ref_rows, other_rows = paired(reference, other, require_all=machine)
     ref = indicator([reference.code_sets[i] for i in ref_rows], codes)
@@ -101,7 +102,7 @@ def compare(reference, other, names, machine=False):
     per_code = code_metrics(ref, oth, codes)
     triage = None
     if machine:
-        scores = other.scores[codes].to_numpy()
+        scores = other.score_frame[codes].to_numpy()
         decided = indicator(other.code_sets, codes).astype(bool)
         sure = certainty(scores, decision_thresholds(scores, decided))[other_rows]
         triage = triage_curve(sure, ref.astype(bool), oth.astype(bool))
@@ -114,8 +115,8 @@ def compare(reference, other, names, machine=False):
 
 
 def evaluate(coded, gold):
-    """The machine's coding ``coded`` against the analyst's ``gold`` (both :class:`Coding`)."""
-    if coded.scores is None:
+    """The machine's coding ``coded`` against the analyst's ``gold`` (both :class:`~qualcode.coding.CodedAnswers`)."""
+    if coded.score_frame is None:
         raise InputError(located(coded.source, "this table has no score_<code> columns; give the table "
                                                "`qualcode code` wrote, or use `qualcode agree` for two "
                                                "people's codings"))
@@ -157,9 +158,9 @@ def _disagreements(reference, other, ref_rows, other_rows, names):
         mine, theirs = reference.code_sets[i], other.code_sets[k]
         if set(mine) != set(theirs):
             rows.append({"id": reference.ids[i], "text": texts[t] if texts is not None else "",
-                         first: ";".join(mine), second: ";".join(theirs),
-                         f"only {first}": ";".join(c for c in mine if c not in theirs),
-                         f"only {second}": ";".join(c for c in theirs if c not in mine)})
+                         first: join_codes(mine), second: join_codes(theirs),
+                         f"only {first}": join_codes(c for c in mine if c not in theirs),
+                         f"only {second}": join_codes(c for c in theirs if c not in mine)})
     return pd.DataFrame(rows, columns=["id", "text", first, second, f"only {first}", f"only {second}"])
 
 

@@ -9,24 +9,31 @@ labels the model stays close to the codebook, with hundreds the labels decide. C
 weighted as balanced and a code applies at probability 0.5 (on the development set, choosing
 thresholds by inner cross-validation did not do better).
 
+The zero-shot coder underneath learns from the corpus it codes, as coding without a model does:
+:meth:`TrainedModel.fit` fits it on the training survey, :meth:`TrainedModel.fit_corpus` on the
+(sample of the) corpus to code next; coding then goes chunk by chunk like any fitted coder.
+
 The model file is an ``.npz`` without pickles: the weights and the vocabulary as arrays, the
 settings as JSON, with the codebook's content hash; loading it with another codebook is refused.
 """
+import copy
 import json
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn.base import BaseEstimator
 from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.validation import check_is_fitted
 
 from qualcode import __version__
-from qualcode.embed import ANSWER_KIND, get_embedder
+from qualcode.coding import Coder, CodingResult, Evidence
+from qualcode.coding.coded import check_codes
+from qualcode.coding.lemma_features import content_terms, lemma_vectorizer
 from qualcode.errors import InputError, located
 from qualcode.learn.logistic import PriorLogisticRegression
-from qualcode.learn.tables import Coding, check_codes, paired
 
 FORMAT = "qualcode-trained-model/1"
 CODER_FEATURES = ("zero_shot", "lexical", "semantic", "self_trained", "negated_only")
@@ -51,7 +58,7 @@ class Features:
         return Features(self.coder[index], self.embedding[index], [self.terms[i] for i in index])
 
 
-class TrainedModel:
+class TrainedModel(BaseEstimator):
     """Codes answers with per-code logistic regressions learned from analyst-coded answers.
 
     Parameters
@@ -84,7 +91,11 @@ class TrainedModel:
     @property
     def codes_(self):
         """The codes the model decides: the codebook's active codes, in codebook order."""
-        return [code for code in self.codebook.codes if code.status != "suggested"]
+        return self.codebook.active_codes
+
+    @property
+    def code_ids_(self):
+        return tuple(code.id for code in self.codes_)
 
     # -- learning -------------------------------------------------------------------------
     def fit(self, texts, code_sets, corpus=None):
@@ -93,10 +104,18 @@ class TrainedModel:
         ``corpus`` (default: ``texts``) is every answer of the survey, coded or not; the
         zero-shot coder underneath learns its vocabulary and self-training from it.
         """
+        texts = [str(text) for text in texts]
         labels = self.labels(code_sets)
         if len(labels) != len(texts) or not len(texts):
             raise ValueError("give one list of codes per text, for at least one text")
-        return self.fit_features(self.transform(texts, corpus), labels)
+        corpus = texts if corpus is None else list(dict.fromkeys([str(text) for text in corpus] + texts))
+        self.fit_corpus(corpus)
+        return self.fit_features(self.transform(texts), labels)
+
+    def fit_corpus(self, texts):
+        """Fit the zero-shot coder underneath on ``texts``, the corpus (or a sample of it) to code."""
+        self.coder_ = Coder(self.codebook, embedder=self.embedder, mode=self.mode, seed=self.seed).fit(texts)
+        return self
 
     def labels(self, code_sets):
         """The 0/1 matrix (answers, codes) of ``code_sets``; ValueError for an unknown code."""
@@ -112,8 +131,7 @@ class TrainedModel:
         if labels.shape != (len(features.terms), len(self.codes_)) or not set(np.unique(labels)) <= {0, 1}:
             raise ValueError(f"labels must be 0/1 of shape ({len(features.terms)}, {len(self.codes_)}), "
                              f"one column per active code")
-        self.vocabulary_ = np.array(sorted({term for terms in features.terms for term in terms}), dtype=str)
-        self.idf_ = self._inverse_document_frequency(features.terms)
+        self.terms_ = lemma_vectorizer().fit(features.terms)
         shared = self._shared(features)
         n_codes, width = len(self.codes_), len(CODER_FEATURES) + shared.shape[1]
         self.coef_ = np.zeros((n_codes, width))
@@ -137,30 +155,9 @@ class TrainedModel:
         return model.coef_, model.intercept_
 
     # -- terms ----------------------------------------------------------------------------
-    def _index(self):
-        return {term: k for k, term in enumerate(self.vocabulary_)}
-
-    def _inverse_document_frequency(self, terms_per_answer):
-        """Smoothed inverse document frequency of each vocabulary term over the labelled answers."""
-        index = self._index()
-        counts = np.zeros(len(self.vocabulary_))
-        for terms in terms_per_answer:
-            counts[[index[t] for t in set(terms)]] += 1
-        return np.log((1 + len(terms_per_answer)) / (1 + counts)) + 1
-
     def _shared(self, features):
         """Embedding and weighted TF-IDF (sublinear tf, rows of unit length), side by side."""
-        index = self._index()
-        rows, columns, values = [], [], []
-        for i, terms in enumerate(features.terms):
-            counts = Counter(index[t] for t in terms if t in index)
-            rows += [i] * len(counts)
-            columns += list(counts)
-            values += [1 + np.log(count) for count in counts.values()]
-        tfidf = sparse.csr_matrix((values, (rows, columns)), shape=(len(features.terms), len(self.vocabulary_)))
-        tfidf = tfidf.multiply(self.idf_).tocsr()
-        norms = np.sqrt(np.asarray(tfidf.multiply(tfidf).sum(axis=1))).ravel()
-        tfidf = sparse.diags(self.term_weight / np.where(norms > 0, norms, 1)) @ tfidf
+        tfidf = self.terms_.transform(features.terms) * self.term_weight
         return sparse.hstack([sparse.csr_matrix(features.embedding), tfidf]).tocsr()
 
     # -- coding ---------------------------------------------------------------------------
@@ -171,61 +168,58 @@ class TrainedModel:
 
     def predict_proba_features(self, features):
         """Probabilities (answers, codes) from :meth:`transform`'s features."""
-        if not hasattr(self, "coef_"):
-            raise RuntimeError("call fit(texts, code_sets) or TrainedModel.load(path, codebook) first")
+        check_is_fitted(self, "coef_")
         width = len(CODER_FEATURES)
         logits = (np.einsum("ncf,cf->nc", features.coder, self.coef_[:, :width])
                   + self._shared(features) @ self.coef_[:, width:].T + self.intercept_)
         return 1.0 / (1.0 + np.exp(-logits))
 
     def code(self, texts):
-        """Code ``texts`` (the zero-shot coder underneath learns from them, as when coding
-        without a model): a :class:`~qualcode.coding.CodingResult` like the zero-shot coder's.
+        """Code ``texts``: a :class:`~qualcode.coding.CodingResult` like the zero-shot coder's.
 
         A code applies when the model's probability reaches 0.5; the scores are those
         probabilities, and each applied code's evidence is the zero-shot coder's (where it
-        applied the code too) plus the model's probability and the zero-shot score.
+        applied the code too) with the model's probability and the zero-shot score.
         """
-        from qualcode.coding import CodingResult
-
-        features, zero_shot = self._transform([str(text) for text in texts], None)
-        probability = self.predict_proba_features(features)
-        ids = [code.id for code in self.codes_]
+        check_is_fitted(self, ["coef_", "coder_"])
+        zero_shot = self.coder_.code(texts)
+        probability = self.predict_proba_features(self._features(zero_shot))
         decided = probability >= THRESHOLD
-        codes = [[ids[j] for j in np.flatnonzero(row)] for row in decided]
-        evidence = [{ids[j]: {**zero_shot.evidence[i].get(ids[j], {}),
-                              "score": round(float(probability[i, j]), 4),
-                              "model": {"probability": round(float(probability[i, j]), 4),
-                                        "zero_shot": round(float(zero_shot.scores.iloc[i, j]), 4)}}
+        ids = self.code_ids_
+        evidence = [{ids[j]: self._evidence(zero_shot.evidence[i].get(ids[j]), probability[i, j],
+                                            zero_shot.scores.iat[i, j])
                      for j in np.flatnonzero(decided[i])} for i in range(len(decided))]
-        return CodingResult(codes, pd.DataFrame(np.round(probability, 4), columns=ids), evidence,
-                            {"zero_shot": zero_shot.scores.to_numpy()})
+        return CodingResult(ids, pd.DataFrame(np.round(probability, 4), columns=list(ids)), decided, evidence,
+                            zero_shot.answers, zero_shot.vectors,
+                            {**zero_shot.components, "zero_shot": zero_shot.scores.to_numpy()})
+
+    @staticmethod
+    def _evidence(zero_shot, probability, zero_shot_score):
+        model = {"probability": round(float(probability), 4), "zero_shot": round(float(zero_shot_score), 4)}
+        if zero_shot is None:
+            return Evidence(score=model["probability"], matches=None, model=model, source="model")
+        return replace(zero_shot, score=model["probability"], model=model, source="model")
 
     # -- features -------------------------------------------------------------------------
-    def transform(self, texts, corpus=None):
-        """The :class:`Features` of ``texts``; the zero-shot coder is fitted on ``corpus``
-        (default: ``texts``) and codes ``texts``."""
-        return self._transform([str(text) for text in texts], corpus)[0]
+    def transform(self, texts):
+        """The :class:`Features` of ``texts``, coded by the fitted zero-shot coder."""
+        check_is_fitted(self, "coder_")
+        return self._features(self.coder_.code([str(text) for text in texts]))
 
-    def _transform(self, texts, corpus):
-        """:meth:`transform` and the zero-shot coder's :class:`~qualcode.coding.CodingResult`."""
-        from qualcode.coding import Coder
-
-        coder = Coder(self.codebook, embedder=self.embedder, mode=self.mode, seed=self.seed)
-        fitted_on = list(dict.fromkeys([str(text) for text in corpus] + texts)) if corpus is not None else texts
-        result = coder.fit(fitted_on).code(texts)
-        scores = result.scores.to_numpy()
-        thresholds = np.array([code.threshold if code.threshold is not None else 0.5 for code in self.codes_])
+    def _features(self, zero_shot):
+        """The :class:`Features` of the answers of a zero-shot :class:`CodingResult`."""
+        scores = zero_shot.scores.to_numpy()
+        thresholds = self.coder_.thresholds_
+        components = zero_shot.components
         coder_part = np.stack([
             _logit(scores) - _logit(thresholds),
-            result.components["lexical"],
-            np.zeros(scores.shape) if result.components.get("semantic") is None else result.components["semantic"],
-            np.nan_to_num(_logit(result.components["self_trained"]), nan=0.0),
-            result.components["negated_only"].astype(float),
+            components["lexical"],
+            np.zeros(scores.shape) if components.get("semantic") is None else components["semantic"],
+            np.nan_to_num(_logit(components["self_trained"]), nan=0.0),
+            components["negated_only"].astype(float),
         ], axis=2)
-        vectors = (get_embedder(self.embedder).embed(texts, kind=ANSWER_KIND) if self.mode == "accurate"
-                   else np.zeros((len(texts), 0)))
-        return Features(coder_part, vectors, _terms(texts)), result
+        vectors = zero_shot.vectors if zero_shot.vectors is not None else np.zeros((len(scores), 0))
+        return Features(coder_part, vectors, [content_terms(answer.words) for answer in zero_shot.answers])
 
     # -- the model file -------------------------------------------------------------------
     def save(self, path, inputs=()):
@@ -238,13 +232,14 @@ class TrainedModel:
                 "codebook": {"name": self.codebook.name, "version": self.codebook.version,
                              "hash": self.codebook.content_hash},
                 "codes": [code.id for code in self.codes_],
-                "settings": {"embedder": self.embedder if isinstance(self.embedder, str) else self.embedder.name,
+                "settings": {"embedder": _embedder_name(self.embedder),
                              "mode": self.mode, "seed": self.seed, "C": self.C,
                              "prior_strength": self.prior_strength, "term_weight": self.term_weight},
                 "labelled": self.labelled_, "positives": self.positives_.tolist()}
         with atomic_path(path) as temporary, open(temporary, "wb") as file:
             np.savez(file, meta=np.array(json.dumps(meta)), coef=self.coef_, intercept=self.intercept_,
-                     vocabulary=self.vocabulary_, idf=self.idf_, positives=self.positives_)
+                     vocabulary=self.terms_.get_feature_names_out().astype(str), idf=self.terms_.idf_,
+                     positives=self.positives_)
 
     @classmethod
     def load(cls, path, codebook):
@@ -270,7 +265,9 @@ class TrainedModel:
         _check_stored(path, meta, arrays, len(cls(codebook).codes_))
         model = cls(codebook, **meta["settings"])
         model.coef_, model.intercept_ = arrays["coef"], arrays["intercept"]
-        model.vocabulary_, model.idf_ = arrays["vocabulary"], arrays["idf"]
+        model.terms_ = lemma_vectorizer()
+        model.terms_.vocabulary_ = {term: k for k, term in enumerate(arrays["vocabulary"].tolist())}
+        model.terms_.idf_ = arrays["idf"]
         model.positives_, model.labelled_ = arrays["positives"], meta["labelled"]
         return model
 
@@ -309,12 +306,38 @@ def _check_stored(path, meta, arrays, n_codes):
                                        "train the model again with `qualcode train`"))
 
 
-def _terms(texts):
-    """Per text, its content words' folded lemmas and their compound parts."""
-    from qualcode.language import analyse
+class ModelCoder(BaseEstimator):
+    """A trained model as the coder of a corpus: :meth:`fit` fits the zero-shot coder underneath
+    on the corpus (or a sample of it), as coding without a model does; :meth:`code` codes.
 
-    return [[token._.folded_lemma for token in doc if not (token.is_stop or token.is_punct or token.is_space)]
-            + [part for token in doc for part in token._.parts] for doc in analyse(texts)]
+    This is what ``qualcode code --model`` runs chunk by chunk, in processes or on Dask.
+    """
+
+    def __init__(self, model):
+        self.model = model
+
+    def fit(self, texts):
+        """Fit the zero-shot coder underneath a copy of the model on ``texts``."""
+        self.model_ = copy.copy(self.model).fit_corpus(texts)
+        self.code_ids_ = self.model.code_ids_
+        self.thresholds_ = np.full(len(self.code_ids_), THRESHOLD)
+        return self
+
+    def code(self, texts):
+        """The model's :class:`~qualcode.coding.CodingResult` for ``texts``."""
+        check_is_fitted(self, "model_")
+        return self.model_.code(texts)
+
+    @property
+    def settings(self):
+        """The model's coding settings, as a coded table's sidecar records them."""
+        model = self.model
+        return {"mode": model.mode, "embedder": _embedder_name(model.embedder), "threshold": THRESHOLD,
+                "seed": model.seed}
+
+
+def _embedder_name(embedder):
+    return embedder if isinstance(embedder, str) else embedder.name
 
 
 def _logit(p):
@@ -324,14 +347,19 @@ def _logit(p):
 
 def train_from_gold(table, gold, codebook, **settings):
     """Fit a :class:`TrainedModel` on the answers of ``table`` (an AnswerTable) that ``gold``
-    (a :class:`~qualcode.learn.tables.Coding`) codes; the whole table is the corpus.
+    (:class:`~qualcode.coding.CodedAnswers`, e.g. an analyst's id + codes file) codes; the whole
+    table is the corpus.
 
     Raises InputError naming the gold file and row for a code the codebook does not have
     active, and for gold answers missing from the table.
     """
     model = TrainedModel(codebook, **settings)
-    check_codes(gold, [code.id for code in model.codes_])
-    answers = Coding(table.source, table.frame[table.id_column].tolist(), [], [], None, table.texts, [])
-    labelled, rows = paired(gold, answers, require_all=True)
-    texts = [table.texts[k] for k in rows]
-    return model.fit(texts, [gold.code_sets[i] for i in labelled], corpus=table.texts)
+    check_codes(gold, list(model.code_ids_))
+    where = {answer: k for k, answer in enumerate(table.frame[table.id_column])}
+    missing = [answer for answer in gold.ids if answer not in where]
+    if missing:
+        raise InputError(located(table.source, f"{len(missing)} answers of {gold.source} are not in this table "
+                                               f"(e.g. {', '.join(map(repr, missing[:3]))}); check that both "
+                                               "files use the same id column"))
+    texts = [table.texts[where[answer]] for answer in gold.ids]
+    return model.fit(texts, gold.code_sets, corpus=table.texts)

@@ -10,6 +10,7 @@ already queued)``, with answers embedded by the same embedder the coder uses.
 import numpy as np
 import pandas as pd
 
+from qualcode.coding.result import join_codes
 from qualcode.embed import ANSWER_KIND, get_embedder
 from qualcode.errors import InputError, located
 from qualcode.io import is_substantive
@@ -21,19 +22,20 @@ BORDERLINE_SHOWN = 3
 
 
 def select_queue(coding, n=20, embedder="default", diversity=0.5):
-    """The ``n`` answers of a machine ``coding`` (a :class:`Coding`) to code next, as a DataFrame.
+    """The ``n`` answers of a machine ``coding`` (:class:`~qualcode.coding.CodedAnswers`) to code
+    next, as a DataFrame.
 
     Columns: ``rank``, ``id``, ``text``, ``codes`` (the machine's), ``borderline`` (the codes
     whose scores lie nearest their thresholds, with the scores) and ``uncertainty`` in [0, 1].
     Answers without content ('', '-', 'vet ej') are never queued.
     """
-    if coding.scores is None or coding.texts is None:
+    if coding.score_frame is None or coding.texts is None:
         raise InputError(located(coding.source, "the queue needs a coded table with its text and score_<code> "
                                                 "columns, as `qualcode code` writes it"))
     if n < 1:
         raise InputError(f"-n {n}: give the number of answers to queue, at least 1")
-    codes = list(coding.scores.columns)
-    scores = coding.scores.to_numpy()
+    codes = list(coding.score_frame.columns)
+    scores = coding.score_frame.to_numpy()
     thresholds = decision_thresholds(scores, indicator(coding.code_sets, codes))
     uncertainty = 1 - certainty(scores, thresholds)
     candidates = [i for i in np.argsort(-uncertainty, kind="stable") if is_substantive(coding.texts[i])]
@@ -44,7 +46,7 @@ def select_queue(coding, n=20, embedder="default", diversity=0.5):
         "rank": range(1, len(chosen) + 1),
         "id": [coding.ids[i] for i in chosen],
         "text": [coding.texts[i] for i in chosen],
-        "codes": [";".join(coding.code_sets[i]) for i in chosen],
+        "codes": [join_codes(coding.code_sets[i]) for i in chosen],
         "borderline": [_borderline(scores[i], thresholds, codes) for i in chosen],
         "uncertainty": np.round(uncertainty[chosen], 3),
     })

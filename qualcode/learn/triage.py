@@ -7,6 +7,8 @@ is a score on the threshold and 1 a score of 0 or 1. An answer is only as certai
 certain code: ``certainty = min over codes``. The machine codes an answer alone when its
 certainty reaches the triage level; every code of it is then far from its threshold.
 """
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -78,3 +80,15 @@ def needs_review(coded, codes, thresholds, level):
     """
     scores = coded[[f"score_{code_id}" for code_id in codes]].to_numpy(dtype=float)
     return certainty(scores, thresholds) < level
+
+
+@dataclass(frozen=True)
+class ReviewFlag:
+    """``qualcode code --triage LEVEL``: adds the column ``needs_review`` (see :func:`needs_review`)
+    to a coded chunk, with the decision thresholds of the fitted coder that coded it."""
+
+    level: float
+
+    def __call__(self, coded, coder):
+        coded["needs_review"] = needs_review(coded, coder.code_ids_, coder.thresholds_, self.level)
+        return coded

@@ -22,18 +22,20 @@ from qualcode.io.cells import text_frame
 from qualcode.io.sources import head_table
 from qualcode.progress import explain
 from qualcode.scale.pool import code_chunk
-from qualcode.scale.stream import DEFAULT_SAMPLE, fit_on_sample
+from qualcode.scale import DEFAULT_SAMPLE
+from qualcode.scale.stream import fit_on_sample
 
 CONNECT_TIMEOUT = "20s"  # to reach a remote scheduler
 
 
-def code_dataset(source, codebook, output, reading, settings, scheduler=None, jobs=1,
-                 sample_size=DEFAULT_SAMPLE, chunk_size=None, inputs=()):
+def code_dataset(source, estimator, output, reading, codebook, settings, scheduler=None, jobs=1,
+                 sample_size=DEFAULT_SAMPLE, seed=0, annotate=None, inputs=()):
     """Code the Parquet data set ``source`` (a folder or a file) into ``output`` on Dask.
 
-    ``scheduler`` is a scheduler address (default: a local cluster of ``jobs`` processes);
-    ``chunk_size`` is unused: the data set's partitions are the chunks.
-    Returns (answers coded, answers with at least one code).
+    ``estimator`` is fitted on a sample here and shipped to the workers (see
+    :func:`~qualcode.scale.fit_on_sample`); ``scheduler`` is a scheduler address (default: a
+    local cluster of ``jobs`` processes); the data set's partitions are the chunks;
+    ``annotate(coded_partition)`` may add columns. Returns (answers coded, answers with a code).
     """
     dd, distributed = _dask(source)
     source, output = Path(source), Path(output)
@@ -45,11 +47,11 @@ def code_dataset(source, codebook, output, reading, settings, scheduler=None, jo
         raise InputError(located(source, f"there is no column {reading.get('id_column')!r} to identify the "
                                          "answers; pass --id-column"))
     with _client(distributed, scheduler, jobs) as client:
-        coder, fitted_on = fit_on_sample(codebook, settings, _text_partitions(frame, table.text_column),
-                                         table.text_column, sample_size)
+        coder, fitted_on = fit_on_sample(estimator, _text_partitions(frame, table.text_column),
+                                         table.text_column, sample_size, seed)
         shipped = client.scatter(coder, broadcast=True)
-        meta = code_chunk(coder, first_rows.iloc[:0], table.text_column)[0]
-        coded = frame.map_partitions(_code_partition, shipped, table.text_column, meta=meta)
+        meta = _code_partition(first_rows.iloc[:0], coder, table.text_column, annotate)
+        coded = frame.map_partitions(_code_partition, shipped, table.text_column, annotate, meta=meta)
         # the data set (a file or a folder) and its sidecar land together or not at all
         with output_set([output, sidecar_path(output)], inputs, folders=[output]) as outputs:
             rows, with_codes = _write(coded, output, outputs)
@@ -117,8 +119,9 @@ def _text_partitions(frame, text_column):
         start += len(part)
 
 
-def _code_partition(partition, coder, text_column):
-    return code_chunk(coder, text_frame(partition), text_column)[0]
+def _code_partition(partition, coder, text_column, annotate):
+    coded = code_chunk(coder, text_frame(partition), text_column)[0]
+    return annotate(coded, coder) if annotate else coded
 
 
 def _write(coded, output, outputs):

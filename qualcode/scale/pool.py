@@ -21,15 +21,19 @@ _worker_coder = None
 
 
 def code_chunk(coder, frame, text_column):
-    """``frame`` with its coding appended, and the warnings that coding gave (as text)."""
+    """``frame`` with its coding appended, the typed :class:`~qualcode.coding.CodingResult`,
+    and the warnings that coding gave (as text)."""
     with warnings.catch_warnings(record=True) as caught, garbage_collection_paused():
         warnings.simplefilter("always")
-        coded = coded_frame(frame, coder.code(frame[text_column].tolist()), coder.codes_)
-    return coded, [str(warning.message) for warning in caught]
+        result = coder.code(frame[text_column].tolist())
+        coded = coded_frame(frame, result)
+    return coded, result, [str(warning.message) for warning in caught]
 
 
 def coded_chunks(coder, chunks, text_column, jobs=1):
-    """Yield (coded frame, warnings) for each frame of ``chunks``, in order."""
+    """Yield (coded frame, CodingResult, warnings) for each frame of ``chunks``, in order. Chunks
+    coded in other processes come back as frames only (the result is None): shipping every
+    answer's analysis back would cost more than it saves."""
     if jobs <= 1:
         for frame in chunks:
             yield code_chunk(coder, frame, text_column)
@@ -55,4 +59,5 @@ def _install(coder):
 
 
 def _code_in_worker(frame, text_column):
-    return code_chunk(_worker_coder, frame, text_column)
+    coded, _, messages = code_chunk(_worker_coder, frame, text_column)
+    return coded, None, messages

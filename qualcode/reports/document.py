@@ -9,12 +9,11 @@ import pandas as pd
 
 from qualcode import __version__
 from qualcode.progress import progress
-from qualcode.report.chart import share_chart
-from qualcode.report.coded import subset
-from qualcode.report.counts import NO_CONTENT, UNCODED, cooccurrence, count_codes
-from qualcode.report.quotes import select_quotes
-from qualcode.report.text import percent
-from qualcode.report.words import words_for
+from qualcode.reports.chart import share_chart
+from qualcode.reports.counts import NO_CONTENT, UNCODED, count_facts
+from qualcode.reports.quotes import select_quotes
+from qualcode.reports.text import percent
+from qualcode.reports.words import words_for
 
 TOP_THEMES_PER_GROUP = 3
 
@@ -56,33 +55,37 @@ class Report:
     quotes: pd.DataFrame
     cooccurrence: pd.DataFrame
     method: list                # [(name, value)]
-    coded: object               # CodedAnswers
+    answers: int                # answers reported on
+    question_column: str | None
     codebook: object
     by: str | None = None
     min_group: int = 5
     anonymised: bool = False
 
 
-def build_report(coded, codebook, by=None, min_group=5, per_code=3, anonymised=False,
-                 settings=None):
-    """Compute a :class:`Report` from a coded table (:class:`CodedAnswers`) and its codebook."""
+def build_report(collected, codebook, min_group=5, per_code=3, anonymised=False, settings=None):
+    """Compute a :class:`Report` from coded answers collected for it
+    (:class:`~qualcode.reports.collect.Collected`) and their codebook."""
     words = words_for(codebook)
-    counts = count_codes(coded, codebook, by=by, min_group=min_group)
-    coded = coded.with_sentences()
-    questions = coded.questions if coded.question_column else None
+    by = collected.by
+    counts = count_facts(collected.facts, collected.codes, codebook, by, min_group,
+                         collected.question_column is not None)
+    candidates = collected.candidates
+    questions = candidates.questions if collected.question_column else None
+    names = list(dict.fromkeys(collected.facts["question"]))
     sections = []
-    names = list(dict.fromkeys(questions)) if questions is not None else [words["all_questions"]]
     with progress(names, "Counting and quoting per question") as bar:
         for question in bar:
-            part = subset(coded, questions == question) if questions is not None else coded
+            part = candidates.subset(questions == question) if questions is not None else candidates
             sections.append(_section(part, question, counts, codebook, by, min_group, per_code,
                                      anonymised, words))
     quotes = pd.concat([s.quotes for s in sections], ignore_index=True)
     return Report(
         title=f"{words['title']}: {codebook.name}", words=words, sections=sections,
-        counts=counts, quotes=quotes, cooccurrence=cooccurrence(coded, codebook),
-        method=_method(coded, codebook, settings, min_group, by, words), coded=coded,
-        codebook=codebook, by=by, min_group=min_group, anonymised=anonymised)
+        counts=counts, quotes=quotes, cooccurrence=collected.cooccurrence,
+        method=_method(collected, codebook, settings, min_group, by, words), answers=collected.answers,
+        question_column=collected.question_column, codebook=codebook, by=by, min_group=min_group,
+        anonymised=anonymised)
 
 
 def _section(part, question, counts, codebook, by, min_group, per_code, anonymised, words):
@@ -137,7 +140,7 @@ def _group_views(part, rows, codebook, by, anonymised, words):
         top = themes[themes["respondents"] > 0].nlargest(TOP_THEMES_PER_GROUP, "respondents", keep="first")
         if top.empty:
             continue
-        members = subset(part, part.frame[by].fillna("").astype(str) == group)
+        members = part.subset(part.frame[by].fillna("").astype(str) == group)
         quotes = select_quotes(members, codebook, 1, anonymised)
         views.append(GroupView(group, int(themes["base"].iat[0]),
                                list(zip(top["label"], top["respondents"], top["share"])),
@@ -145,14 +148,13 @@ def _group_views(part, rows, codebook, by, anonymised, words):
     return views
 
 
-def _method(coded, codebook, settings, min_group, by, words):
+def _method(collected, codebook, settings, min_group, by, words):
     """The method facts: codebook identity, settings and the denominators."""
-    answers = len(coded.frame)
     facts = [
         (words["codebook"], f"{codebook.name} ({words['version']} {codebook.version}, "
                             f"{words['hash']} {codebook.content_hash[:12]})"),
-        (words["answers"], f"{answers} ({int(coded.substantive.sum())} {words['with_content']}), "
-                           f"{coded.respondents.nunique()} {words['respondents'].lower()}"),
+        (words["answers"], f"{collected.answers} ({collected.with_content} {words['with_content']}), "
+                           f"{collected.respondents} {words['respondents'].lower()}"),
         (words["settings"], ", ".join(f"{k}={v}" for k, v in (settings or {}).items()) or words["none"]),
         ("qualcode", __version__),
     ]

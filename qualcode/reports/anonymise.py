@@ -1,8 +1,8 @@
 """Mask names, e-mail addresses, phone numbers and personnummer in free text."""
 import re
 
-from qualcode.report.names import FIRST_NAMES, WORD_LIKE_NAMES
-from qualcode.report.words import words_for
+from qualcode.reports.names import FIRST_NAMES, WORD_LIKE_NAMES
+from qualcode.reports.words import words_for
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # YYMMDD or YYYYMMDD, then -, + or nothing, then four digits

@@ -4,9 +4,9 @@ import io
 import pandas as pd
 
 from qualcode.io.escape import xml_text
-from qualcode.report.counts import displayed_counts
-from qualcode.report.markdown_render import group_notes, group_summary, has_groups, section_note
-from qualcode.report.text import labelled_cooccurrence, quote_line, theme_table
+from qualcode.reports.counts import displayed_counts
+from qualcode.reports.markdown_render import group_notes, group_summary, has_groups, section_note
+from qualcode.reports.text import labelled_cooccurrence, quote_line, theme_table
 
 
 def write_docx(report, path):
@@ -71,8 +71,8 @@ def _docx_table(document, frame):
 
 
 def report_sheets(report, answers):
-    """The report's tables as the sheets of its workbook: answers with codes, counts, quotes,
-    co-occurrence, codebook and method."""
+    """The report's tables as the sheets of its workbook: answers with codes (a DataFrame, or a
+    function yielding its chunks), counts, quotes, co-occurrence, codebook and method."""
     words = report.words
     return {
         words["sheet_answers"]: answers,

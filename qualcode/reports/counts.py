@@ -1,7 +1,8 @@
 """Respondent-level theme counts, per question and group, and code co-occurrence."""
+import numpy as np
 import pandas as pd
 
-from qualcode.report.words import words_for
+from qualcode.reports.words import words_for
 
 UNCODED = "(uncoded)"
 NO_CONTENT = "(no content)"
@@ -18,10 +19,36 @@ def counted_codes(coded, codebook=None):
 def rolled_up_codes(coded, codebook=None):
     """Each answer's codes plus, with a codebook, every ancestor of them (parent roll-up)."""
     if codebook is None:
-        return [set(codes) for codes in coded.code_lists]
+        return [set(codes) for codes in coded.code_sets]
     return [set(codes) | {parent.id for code in codes if code in codebook
                           for parent in codebook.ancestors(code)}
-            for codes in coded.code_lists]
+            for codes in coded.code_sets]
+
+
+def answer_facts(coded, codebook=None, by=None, codes=None):
+    """What counting needs of each answer, one slim row each: ``question``, ``group`` (the value
+    of ``by``), ``respondent``, ``substantive``, and one bool column per counted code (named by
+    its position in ``codes``, default :func:`counted_codes`) that is True when the answer
+    carries the code or, with a codebook, one of its descendants. Facts of chunks concatenate:
+    a report counts a million answers from them without holding the answers."""
+    words = words_for(codebook)
+    codes = counted_codes(coded, codebook) if codes is None else codes
+    questions = coded.questions if coded.question_column else pd.Series(words["all_questions"], index=coded.frame.index)
+    groups = coded.frame[by].fillna("").astype(str).replace("", words["no_value"]) if by else ""
+    facts = pd.DataFrame({"question": questions.to_numpy(), "group": groups if by else "",
+                          "respondent": coded.respondents.to_numpy(),
+                          "substantive": coded.substantive.astype(bool).to_numpy()})
+    for j, (code_id, _) in enumerate(codes):
+        family = code_family(code_id, codebook)
+        facts[j] = coded.code_matrix(family).any(axis=1)
+    return facts
+
+
+def code_family(code_id, codebook):
+    """The code and, with a codebook, all its descendants: the codes that roll up into it."""
+    if codebook is None or code_id not in codebook:
+        return [code_id]
+    return [code_id] + [member for child in codebook.children(code_id) for member in code_family(child.id, codebook)]
 
 
 def count_codes(coded, codebook=None, by=None, min_group=5):
@@ -37,48 +64,41 @@ def count_codes(coded, codebook=None, by=None, min_group=5):
     """
     if by is not None:
         coded.check_column(by)
-    words = words_for(codebook)
-    answers = _answer_frame(coded, codebook, by, words)
     codes = counted_codes(coded, codebook)
-    blocks = [_count_block(part, codes, words) for _, part in _blocks(answers, None)]
+    return count_facts(answer_facts(coded, codebook, by, codes), codes, codebook, by, min_group,
+                       bool(coded.question_column))
+
+
+def count_facts(facts, codes, codebook=None, by=None, min_group=5, has_questions=True):
+    """:func:`count_codes` from :func:`answer_facts` (of one table, or of its chunks concatenated)."""
+    words = words_for(codebook)
+    blocks = [_count_block(part, codes, words) for _, part in _blocks(facts, None)]
     if by is not None:
-        blocks += [_count_block(part, codes, words, group, min_group)
-                   for group, part in _blocks(answers, "group")]
+        blocks += [_count_block(part, codes, words, group, min_group) for group, part in _blocks(facts, "group")]
     counts = pd.concat(blocks, ignore_index=True)
     keep = [c for c in COUNT_COLUMNS if c in counts.columns and
-            (c != "question" or coded.question_column) and (c != "group" or by is not None)]
-    counts = _ordered(counts, answers, words["all"])[keep]
+            (c != "question" or has_questions) and (c != "group" or by is not None)]
+    counts = _ordered(counts, facts, words["all"])[keep]
     counts.attrs["min_group"] = min_group
     return counts
 
 
-def _answer_frame(coded, codebook, by, words):
-    """One row per answer: question, group, respondent, has content, rolled-up codes."""
-    questions = coded.questions if coded.question_column else pd.Series(words["all_questions"],
-                                                                     index=coded.frame.index)
-    groups = coded.frame[by].fillna("").astype(str).replace("", words["no_value"]) if by else ""
-    return pd.DataFrame({"question": questions, "group": groups,
-                         "respondent": coded.respondents,
-                         "substantive": coded.substantive.astype(bool).to_numpy(),
-                         "codes": rolled_up_codes(coded, codebook)})
-
-
-def _blocks(answers, group_column):
+def _blocks(facts, group_column):
     """Yield (group value, rows) per question, and per group too when ``group_column`` is set."""
     keys = ["question"] + ([group_column] if group_column else [])
-    for key, part in answers.groupby(keys, sort=False):
+    for key, part in facts.groupby(keys, sort=False):
         yield (key[1] if group_column else None), part
 
 
 def _count_block(part, codes, words, group=None, min_group=None):
     """The count rows of one question (and group)."""
     answered = part["respondent"].nunique()
-    with_content = part[part["substantive"]]
+    with_content = part[part["substantive"].to_numpy()]
     base = with_content["respondent"].nunique()
-    carriers = with_content.explode("codes").dropna(subset=["codes"])
-    per_code = carriers.groupby("codes")["respondent"].nunique()
-    coded_respondents = carriers["respondent"].nunique()
-    rows = [(code, label, int(per_code.get(code, 0)), base) for code, label in codes]
+    carriers = with_content.groupby("respondent", sort=False)[list(range(len(codes)))].any()
+    per_code = carriers.sum(axis=0).to_numpy() if len(carriers) else np.zeros(len(codes), dtype=int)
+    coded_respondents = int(carriers.any(axis=1).sum()) if len(codes) else 0
+    rows = [(code, label, int(n), base) for (code, label), n in zip(codes, per_code)]
     rows.append((UNCODED, words["uncoded"], base - coded_respondents, base))
     rows.append((NO_CONTENT, words["no_content"], answered - base, answered))
     block = pd.DataFrame(rows, columns=["code", "label", "respondents", "base"])
@@ -93,9 +113,9 @@ def _count_block(part, codes, words, group=None, min_group=None):
     return block
 
 
-def _ordered(counts, answers, overall_label):
+def _ordered(counts, facts, overall_label):
     """Sort rows by question in order of appearance, overall first, then groups by value."""
-    question_order = {q: i for i, q in enumerate(dict.fromkeys(answers["question"]))}
+    question_order = {q: i for i, q in enumerate(dict.fromkeys(facts["question"]))}
     overall = counts["group"] == overall_label
     order = pd.DataFrame({"q": counts["question"].map(question_order), "overall": ~overall,
                           "group": counts["group"].where(~overall, "")})
@@ -109,9 +129,13 @@ def cooccurrence(coded, codebook=None):
     construction. Index and columns are the code ids.
     """
     ids = [code_id for code_id, _ in counted_codes(coded, codebook)]
-    present = pd.DataFrame([[code in codes for code in ids] for codes in coded.code_lists],
-                           columns=ids, dtype=int)
-    present = present[coded.substantive.astype(bool).to_numpy()]
+    present = np.array([[code in codes for code in ids] for codes in coded.code_sets], dtype=int).reshape(-1, len(ids))
+    return cooccurrence_matrix(present[coded.substantive.astype(bool).to_numpy()], ids)
+
+
+def cooccurrence_matrix(present, ids):
+    """The co-occurrence table of a 0/1 matrix (answers with content x codes, as applied)."""
+    present = pd.DataFrame(present, columns=ids, dtype=int)
     matrix = present.T.dot(present)
     matrix.index.name = "code"
     return matrix

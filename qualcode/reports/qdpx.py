@@ -10,7 +10,6 @@ source. Every GUID is derived from ids, so exporting the same table twice gives 
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,42 +19,21 @@ from lxml import etree
 from qualcode import __version__
 from qualcode.codebook.model import Codebook
 from qualcode.codebook.refi import append_codes, code_guid, refi_guid
-from qualcode.errors import InputError, located
-from qualcode.io import AnswerTable, column_roles, read_answers
+from qualcode.coding.coded import CodedAnswers
+from qualcode.errors import InputError
 from qualcode.io.escape import xml_text
 
 PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"
-CODED_COLUMNS = ("codes", "evidence")
 UNITS = ("sentence", "answer")
 
 
-def read_coded_table(path) -> AnswerTable:
-    """Read a coded table (any format :func:`read_answers` reads) with the column roles of its
-    ``.meta.json`` sidecar, or columns ``id`` and ``text`` when there is none."""
-    path = Path(path)
-    columns = column_roles(path)
-    table = read_answers(path, id_column=columns.get("id") or "id",
-                         text_column=columns.get("text") or "text",
-                         question_column=columns.get("question"),
-                         respondent_column=columns.get("respondent"))
-    if "codes" not in table.frame.columns:
-        raise InputError(located(path, "has no 'codes' column; code the answers first with "
-                                 "'qualcode code'", field="codes"))
-    return table
-
-
-def respondent_attribute_columns(table: AnswerTable) -> list[str]:
-    """The attribute columns of a coded table, without the coding outputs."""
-    return [column for column in table.attribute_columns
-            if column not in CODED_COLUMNS and not str(column).startswith("score_")]
-
-
-def build_qdpx(table: AnswerTable, codebook: Codebook, unit: str = "sentence",
+def build_qdpx(coded: CodedAnswers, codebook: Codebook, unit: str = "sentence",
                project_name: str | None = None) -> bytes:
-    """The ``.qdpx`` archive (zip bytes) for a coded table and the codebook that coded it."""
+    """The ``.qdpx`` archive (zip bytes) for coded answers (:func:`~qualcode.coding.read_coded`)
+    and the codebook that coded them."""
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {UNITS}, not {unit!r}")
-    exporter = _ProjectWriter(table, codebook, unit, project_name or Path(table.source).stem)
+    exporter = _ProjectWriter(coded, codebook, unit, project_name or Path(coded.source).stem)
     project = exporter.project()
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
@@ -69,15 +47,15 @@ def build_qdpx(table: AnswerTable, codebook: Codebook, unit: str = "sentence",
 class _ProjectWriter:
     """Builds the ``Project`` element and collects the source text files."""
 
-    def __init__(self, table, codebook, unit, name):
-        self.table = table
+    def __init__(self, coded, codebook, unit, name):
+        self.table = coded
         self.codebook = codebook
         self.unit = unit
         self.name = name
         self.user = refi_guid("user", "qualcode")
         self.time = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         self.source_files = []
-        self.attributes = respondent_attribute_columns(table)
+        self.attributes = coded.attribute_columns
 
     def element(self, parent, tag, /, **attributes):
         """A child element; attribute values XML cannot hold (control characters) made visible."""
@@ -95,8 +73,8 @@ class _ProjectWriter:
         self.add_variables(root)
         self.add_cases(root)
         sources = self.element(root, "Sources")
-        for row_number, row in enumerate(self.table.frame.to_dict("records"), start=2):
-            self.add_source(sources, row, row_number)
+        for index, row in enumerate(self.table.frame.to_dict("records")):
+            self.add_source(sources, row, index)
         return root
 
     # variables and cases ------------------------------------------------------------------
@@ -137,19 +115,19 @@ class _ProjectWriter:
     def source_guid(self, row):
         return refi_guid("source", row[self.table.id_column])
 
-    def add_source(self, sources, row, row_number):
+    def add_source(self, sources, row, index):
         guid = self.source_guid(row)
         text = row[self.table.text_column]
         source = self.element(sources, "TextSource", guid=guid, name=row[self.table.id_column],
                               plainTextPath=f"internal://{guid}.txt", creatingUser=self.user,
                               creationDateTime=self.time)
         self.source_files.append((f"{guid}.txt", text))
-        evidence = _evidence(row.get("evidence", ""))
-        for code_id in _code_ids(row["codes"]):
+        evidence = self.table.evidence(index)
+        for code_id in self.table.code_sets[index]:
             if code_id not in self.codebook:
-                raise InputError(located(self.table.source, f"code '{code_id}' is not in codebook "
-                                         f"{self.codebook.source}; give the codebook that coded "
-                                         "the table", row=row_number, field="codes"))
+                raise InputError(self.table.locate(index, f"code '{code_id}' is not in codebook "
+                                                          f"{self.codebook.source}; give the codebook that coded "
+                                                          "the table", field="codes"))
             start, end = self.span(text, evidence.get(code_id))
             selection = self.element(source, "PlainTextSelection",
                                      guid=refi_guid("selection", guid, code_id),
@@ -165,29 +143,7 @@ class _ProjectWriter:
     def span(self, text, code_evidence):
         """Character span to code: the evidence sentence, else its matches, else the answer."""
         whole = (0, len(text))
-        if self.unit == "answer" or not isinstance(code_evidence, dict):
+        focus = code_evidence.focus() if self.unit == "sentence" and code_evidence is not None else None
+        if focus is None or not 0 <= focus[0] < focus[1] <= len(text):
             return whole
-        sentence = code_evidence.get("sentence")
-        if isinstance(sentence, dict) and _valid_span(sentence.get("start"), sentence.get("end"), text):
-            return sentence["start"], sentence["end"]
-        matches = [match for match in code_evidence.get("matches", []) if isinstance(match, dict)
-                   and _valid_span(match.get("start"), match.get("end"), text)]
-        if matches:
-            return min(m["start"] for m in matches), max(m["end"] for m in matches)
-        return whole
-
-
-def _valid_span(start, end, text):
-    return isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
-
-
-def _code_ids(cell):
-    return [code_id.strip() for code_id in str(cell).split(";") if code_id.strip()]
-
-
-def _evidence(cell):
-    try:
-        evidence = json.loads(cell) if cell else {}
-    except ValueError:
-        return {}
-    return evidence if isinstance(evidence, dict) else {}
+        return focus

@@ -19,7 +19,7 @@ def share_chart(labels, respondents, shares, colors=None):
 
 def counts_chart(counts, codebook=None):
     """One bar chart panel per question of a :func:`count_codes` table (overall rows only)."""
-    from qualcode.report.counts import NO_CONTENT, UNCODED
+    from qualcode.reports.counts import NO_CONTENT, UNCODED
 
     themes = counts[~counts["code"].isin([UNCODED, NO_CONTENT]) & (counts["respondents"] > 0)]
     if "group" in themes:

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from qualcode.report.anonymise import anonymise
-from qualcode.report.counts import counted_codes, rolled_up_codes
+from qualcode.reports.anonymise import anonymise
+from qualcode.reports.counts import code_family, counted_codes, rolled_up_codes
 
 ELLIPSIS = "…"
 MAX_QUOTE_CHARS = 320
@@ -28,14 +28,19 @@ def select_quotes(coded, codebook=None, per_code=3, anonymised=False, max_chars=
     One row per quote, codes in codebook order: code, label, quote, id, respondent, score,
     question (when the table has one), the code's path ("Parent > Child") and the attributes.
     """
-    sentences = (coded if coded.sentences is not None else coded.with_sentences()).sentences
     carriers = rolled_up_codes(coded, codebook)
     wanted = [i for i, codes in enumerate(carriers) if codes and coded.substantive.iat[i]]
     codes = counted_codes(coded, codebook)
-    candidates = {code_id: [i for i in wanted if code_id in carriers[i]] for code_id, _ in codes}
+    candidates = {}
+    for code_id, _ in codes:
+        family = code_family(code_id, codebook)
+        rows = [i for i in wanted if code_id in carriers[i]]
+        candidates[code_id] = best_candidates(rows, _family_scores(coded, family, rows))
+    rows = sorted({row for shortlist, _ in candidates.values() for row in shortlist})
+    sentences = dict(zip(rows, coded.sentences(rows)))  # only the shortlisted answers are analysed
     quoted, chosen = set(), {}
-    for code_id, _ in sorted(codes, key=lambda code: len(candidates[code[0]])):
-        chosen[code_id] = _code_quotes(coded, codebook, code_id, candidates[code_id], quoted,
+    for code_id, _ in sorted(codes, key=lambda code: len(candidates[code[0]][0])):
+        chosen[code_id] = _code_quotes(coded, codebook, code_id, *candidates[code_id], quoted,
                                        sentences, per_code, max_chars)
         quoted.update(row for row, _, _ in chosen[code_id])
     rows = [_quote_row(coded, row, code_id, label, quote, score, _path(code_id, codebook))
@@ -48,13 +53,11 @@ def select_quotes(coded, codebook=None, per_code=3, anonymised=False, max_chars=
     return quotes
 
 
-def _code_quotes(coded, codebook, code_id, candidates, quoted, sentences, per_code, max_chars):
-    """(row, trimmed quote, score) of the quotes chosen for one code among ``candidates``,
-    rows already ``quoted`` for another code last."""
-    family = _family(code_id, codebook)
+def _code_quotes(coded, codebook, code_id, candidates, scores, quoted, sentences, per_code, max_chars):
+    """(row, trimmed quote, score) of the quotes chosen for one code among ``candidates`` (rows,
+    with their ``scores``), rows already ``quoted`` for another code last."""
+    family = code_family(code_id, codebook)
     texts = coded.frame[coded.text_column]
-    scores = _family_scores(coded, family, candidates)
-    candidates, scores = best_candidates(candidates, scores)
     quotes = [trim_quote(str(texts.iat[i]), _evidence_spans(coded.evidence(i), family),
                          sentences[i], max_chars) for i in candidates]
     respondents = coded.respondents.iloc[candidates].tolist()
@@ -118,31 +121,8 @@ def _shortened(text, max_chars):
 
 
 def _evidence_spans(evidence, family):
-    """Every (start, end) offset pair in the evidence of the codes in ``family``."""
-    spans = []
-    for code_id in family:
-        spans += _spans_in(evidence.get(code_id))
-    return spans
-
-
-def _spans_in(value):
-    if isinstance(value, dict):
-        start, end = value.get("start"), value.get("end")
-        own = [(start, end)] if isinstance(start, int) and isinstance(end, int) else []
-        return own + [span for item in value.values() for span in _spans_in(item)]
-    if isinstance(value, list):
-        return [span for item in value for span in _spans_in(item)]
-    return []
-
-
-def _family(code_id, codebook):
-    """The code and, with a codebook, all its descendants."""
-    if codebook is None:
-        return [code_id]
-    family = [code_id]
-    for child in codebook.children(code_id):
-        family += _family(child.id, codebook)
-    return family
+    """Every (start, end) the evidence of the codes in ``family`` points at."""
+    return [span for code_id in family if code_id in evidence for span in evidence[code_id].spans()]
 
 
 def _family_scores(coded, family, rows):

@@ -2,7 +2,7 @@
 links), through :func:`qualcode.io.escape.markdown_text`."""
 from qualcode.io.escape import markdown_text as md
 from qualcode.io.writers import markdown_table
-from qualcode.report.text import labelled_cooccurrence, percent, quote_line, theme_table
+from qualcode.reports.text import labelled_cooccurrence, percent, quote_line, theme_table
 
 
 def render_markdown(report):
@@ -38,7 +38,7 @@ def render_markdown(report):
 def section_note(report, section):
     """The denominators of a question, in words."""
     words = report.words
-    to_q = words["to_question"] if report.coded.question_column else ""
+    to_q = words["to_question"] if report.question_column else ""
     return (words["base_note"].format(base=section.base, to_q=to_q) + " " +
             words["no_content_note"].format(n=section.answered - section.base,
                                             answered=section.answered, uncoded=section.uncoded))

@@ -2,8 +2,8 @@
 import base64
 from html import escape
 
-from qualcode.report.markdown_render import group_notes, group_summary, has_groups, section_note
-from qualcode.report.text import labelled_cooccurrence, theme_table
+from qualcode.reports.markdown_render import group_notes, group_summary, has_groups, section_note
+from qualcode.reports.text import labelled_cooccurrence, theme_table
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;max-width:56rem;
