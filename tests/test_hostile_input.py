@@ -642,7 +642,7 @@ def test_merged_respondent_cells_are_filled_down_and_blank_respondents_stay_apar
     assert table.frame["respondent"].tolist() == ["R1", "R1", "R1", "R2"]
     blank = table.frame.assign(respondent=["R1", "", "", "R2"])
     coded = CodedAnswers(blank.assign(codes=["resources", "infrastructure", "resources", "resources"]),
-                         pd.Series([True] * 4), respondent_column="respondent")
+                         respondent_column="respondent")
     assert coded.respondents.tolist() == ["R1", "a2", "a3", "R2"]
     counts = count_codes(coded, CODEBOOK).set_index("code")
     assert counts.loc["resources", "respondents"] == 3 and counts.loc["resources", "base"] == 4
