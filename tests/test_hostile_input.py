@@ -102,6 +102,7 @@ def formula_cells(frame):
     return [v for v in values if v[:1] in ("=", "+", "-", "@", "\t", "\r") and neutralise_formula(v) != v]
 
 
+@pytest.mark.slow
 def test_csvs_for_people_neutralise_formulas_and_the_coded_table_stays_verbatim(hostile, coded, tmp_path):
     answers, codebook = hostile
     assert cells(coded)["text"].tolist() == [row[3] for row in HOSTILE]  # data to read back: verbatim
@@ -149,7 +150,7 @@ BILLION_LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".jo
     (BILLION_LAUGHS, "expands to more than 200,000 values"),
     ("name: " + "[" * 20000 + "]" * 20000 + "\n", "nests more than 50 levels"),
     ("\n".join(" " * (2 * i) + f"k{i}:" for i in range(3000)) + " x\n", "nests more than 50 levels"),
-    ("name: &x\n  - *x\n", "refers to itself"),
+    ("name: &x\n  - *x\n", "refers to the part that holds it"),
 ])
 def test_codebook_bombs_are_refused_quickly(tmp_path, text, phrase):
     path = tmp_path / "kodbok.yaml"
@@ -338,6 +339,7 @@ def test_stale_part_files_of_this_output_are_removed_and_live_ones_kept(hostile,
     assert not any(path.exists() for path in stale) and alive.exists() and other.exists()
 
 
+@pytest.mark.slow
 def test_sigterm_removes_the_partial_output(tmp_path):
     answers, codebook = tmp_path / "svar.csv", tmp_path / "kodbok.yaml"
     codebook.write_text(CODEBOOK.to_yaml(), encoding="utf-8")

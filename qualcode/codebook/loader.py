@@ -1,9 +1,11 @@
 """Reading a codebook YAML file into a :class:`Codebook`, keeping line numbers for errors.
 
 The YAML is composed into nodes by a loader that refuses nesting deeper than
-:data:`MAX_DEPTH` (Python's recursion would end in a traceback), then turned into plain data
-within a budget of :data:`MAX_VALUES` values: aliases (``*name``) may repeat parts of the file,
-but a small file cannot expand into billions of values (the "billion laughs").
+:data:`MAX_DEPTH` (Python's recursion would end in a traceback). Aliases (``*name``) may repeat
+parts of the file, but before the nodes become plain data, the size and depth they expand to
+are counted (once per node, without expanding anything): more than :data:`MAX_VALUES` values
+(the "billion laughs": ten levels of nine aliases), more than MAX_DEPTH levels, or an alias
+inside what it names, is refused.
 """
 from __future__ import annotations
 
@@ -37,7 +39,8 @@ def parse_codebook_text(text: str, source: str = "<text>") -> Codebook:
     if root is None:
         raise InputError(located(source, "the file is empty; start from 'qualcode codebook new'"))
     lines = {(): root.start_mark.line + 1}
-    data = _plain_data(root, (), lines, source, _Budget())
+    _check_expansion(root, source)
+    data = _plain_data(root, (), lines, source)
     return Codebook.from_dict(data, source, lines)
 
 
@@ -45,7 +48,10 @@ def load_yaml_data(text: str, source: str, line: int | None = None):
     """Plain data (dicts, lists, scalars) from YAML ``text``, within the loader's limits on
     nesting and alias expansion; errors name ``source`` and ``line``."""
     root = compose_yaml(text, source, line)
-    return None if root is None else _plain_data(root, (), {}, source, _Budget(), line)
+    if root is None:
+        return None
+    _check_expansion(root, source, line)
+    return _plain_data(root, (), {}, source, line)
 
 
 def compose_yaml(text: str, source: str, line: int | None = None):
@@ -86,19 +92,46 @@ class _TooDeep(Exception):
         self.line = line
 
 
-class _Budget:
-    """Counts the values made while turning nodes into data (aliases count each time)."""
+def _check_expansion(root, source, line=None):
+    """Raise InputError when the nodes under ``root``, with every alias expanded, would make
+    more than MAX_VALUES values or nest deeper than MAX_DEPTH, or when an alias refers to a node
+    that holds it. Each node is counted once (an iterative walk, memoised): nothing is expanded."""
+    sizes, depths, open_nodes = {}, {}, set()
+    stack = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        children = _children(node)
+        if not children_done:
+            if key in open_nodes:
+                _refuse(source, node, line, "a YAML alias refers to the part that holds it; write the values out")
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        open_nodes.discard(key)
+        sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+        depths[key] = 1 + max((depths[id(child)] for child in children), default=0)
+        if sizes[key] > MAX_VALUES:
+            _refuse(source, node, line, f"the YAML expands to more than {MAX_VALUES:,} values (aliases such as "
+                                        "*name repeat whole parts of it); write the values out instead")
+        if depths[key] > MAX_DEPTH:
+            _refuse(source, node, line, f"the YAML nests more than {MAX_DEPTH} levels deep once its aliases "
+                                        "(*name) are expanded; write the values out instead")
 
-    def __init__(self):
-        self.values = 0
 
-    def spend(self, node, source, line=None):
-        self.values += 1
-        if self.values > MAX_VALUES:
-            raise InputError(located(
-                source, f"the YAML expands to more than {MAX_VALUES:,} values (aliases such as "
-                        "*name repeat whole parts of it); write the values out instead",
-                line=line if line is not None else node.start_mark.line + 1))
+def _children(node):
+    if isinstance(node, MappingNode):
+        return [child for pair in node.value for child in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _refuse(source, node, line, message):
+    raise InputError(located(source, message, line=line if line is not None else node.start_mark.line + 1))
 
 
 def _read_text(path: Path) -> str:
@@ -119,18 +152,15 @@ def _read_text(path: Path) -> str:
                                  "file as UTF-8 in your editor", line=line)) from None
 
 
-def _plain_data(node, path, lines, source, budget, line=None):
-    """Turn a composed YAML node into plain Python data, recording each node's line (``line``
-    instead of the node's own, for YAML embedded in another file)."""
-    budget.spend(node, source, line)
-    if len(path) > MAX_DEPTH:  # only aliases that refer to themselves nest this deep here
-        raise InputError(located(source, "a YAML alias refers to itself; write the values out",
-                                 line=line if line is not None else node.start_mark.line + 1))
+def _plain_data(node, path, lines, source, line=None):
+    """Turn a composed YAML node (checked by :func:`_check_expansion`) into plain Python data,
+    recording each node's line (``line`` instead of the node's own, for YAML embedded in
+    another file)."""
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, MappingNode):
-        return _plain_mapping(node, path, lines, source, budget, line)
+        return _plain_mapping(node, path, lines, source, line)
     if isinstance(node, SequenceNode):
-        return [_plain_data(item, path + (index,), lines, source, budget, line)
+        return [_plain_data(item, path + (index,), lines, source, line)
                 for index, item in enumerate(node.value)]
     if isinstance(node, ScalarNode):
         return _scalar(node, source, line)
@@ -147,7 +177,7 @@ def _scalar(node, source, line=None):
                                  line=line if line is not None else node.start_mark.line + 1)) from None
 
 
-def _plain_mapping(node, path, lines, source, budget, line=None):
+def _plain_mapping(node, path, lines, source, line=None):
     mapping = {}
     for key_node, value_node in node.value:
         key_line = line if line is not None else key_node.start_mark.line + 1
@@ -160,7 +190,7 @@ def _plain_mapping(node, path, lines, source, budget, line=None):
             raise InputError(located(source, f"key '{key}' appears twice (first at line "
                                      f"{lines[path + (key,)]}); keep one", line=key_line, field=key))
         lines[path + (key,)] = key_line
-        mapping[key] = _plain_data(value_node, path + (key,), lines, source, budget, line)
+        mapping[key] = _plain_data(value_node, path + (key,), lines, source, line)
     return mapping
 
 
