@@ -8,10 +8,12 @@ is a terminal (never in logs, pipes or CI) and not with ``--quiet``. Whatever is
 import re
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
 QUIET, NORMAL, VERBOSE = -1, 0, 1
+PACKAGE = Path(__file__).resolve().parent
 _level = NORMAL
 TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -32,6 +34,15 @@ def _escaped(match):
 def echo(message="", err=False, nl=True):
     """Print ``message`` (a command's output: stdout, or stderr with ``err``), made safe."""
     click.echo(terminal_text(message), err=err, nl=nl)
+
+
+def own_warning(filename):
+    """Whether a warning raised at ``filename`` is qualcode's own, meant for the analyst (not one
+    of the libraries underneath, which only --verbose shows)."""
+    try:
+        return Path(str(filename)).resolve().is_relative_to(PACKAGE)
+    except (OSError, RuntimeError):
+        return False
 
 
 def set_verbosity(level):

@@ -693,3 +693,13 @@ def test_hostile_text_is_analysed_and_evidence_points_into_it(texts):
     for text, answer in zip(texts, analyse_answers(texts, cache=False)):
         for matches in LexicalMatcher(CODEBOOK.codes).match(answer).values():
             assert all(text[match.start:match.end] == match.text for match in matches)
+
+
+def test_a_codebook_of_many_codes_codes_without_library_warnings(tmp_path):
+    codes = [{"id": f"kod_{n}", "label": f"Kod {n}", "description": f"Tema nummer {n}.", "keywords": [f"ord{n}"]}
+             for n in range(150)]
+    codebook, answers = tmp_path / "kodbok.yaml", tmp_path / "svar.csv"
+    codebook.write_text(Codebook.from_dict({"name": "Stor", "language": "sv", "codes": codes}).to_yaml(), encoding="utf-8")
+    pd.DataFrame({"id": ["1", "2", "3"], "text": ["ord1 och ord2", "ord3", "inget"]}).to_csv(answers, index=False)
+    result = run("code", answers, "--codebook", codebook, "-o", tmp_path / "k.csv", "--mode", "fast")
+    assert result.exit_code == 0 and "Warning" not in result.output and "site-packages" not in result.output

@@ -9,15 +9,12 @@ import importlib
 import os
 import sys
 import warnings
-from pathlib import Path
 
 import click
 
 from qualcode import __version__
 from qualcode.errors import QualcodeError, Terminated, handle_termination
-from qualcode.progress import echo, explain, say
-
-PACKAGE = Path(__file__).resolve().parent.parent
+from qualcode.progress import echo, explain, own_warning, say
 
 # command name -> (module, attribute, one-line purpose shown by --help)
 COMMANDS = {
@@ -95,7 +92,7 @@ def _show_warning(message, category, filename, lineno, file=None, line=None):
     """Warnings of qualcode (and the Python warnings raised for the analyst's data) as one
     line; those of the libraries underneath (pandas, scikit-learn) only with --verbose."""
     text = f"Warning: {_one_line(message)}"
-    if Path(str(filename)).resolve().is_relative_to(PACKAGE):
+    if own_warning(filename):
         say(text)
     else:
         explain(f"{text} ({category.__name__})")

@@ -31,8 +31,9 @@ def coded_frame(frame, result):
     coded = frame.drop(columns=clashing).copy()
     # explicit str columns: an empty chunk (an empty Parquet partition) must have the same schema
     coded["codes"] = pd.Series(result.codes_cells(), index=coded.index, dtype=str)
-    for code_id in result.code_ids:
-        coded[f"score_{code_id}"] = result.scores[code_id].to_numpy()
+    scores = pd.DataFrame({f"score_{code_id}": result.scores[code_id].to_numpy() for code_id in result.code_ids},
+                          index=coded.index)  # at once: a column at a time fragments a frame of many codes
+    coded = pd.concat([coded, scores], axis=1)
     coded["evidence"] = pd.Series(result.evidence_cells(), index=coded.index, dtype=str)
     return coded
 
