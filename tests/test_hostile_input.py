@@ -27,7 +27,7 @@ from qualcode.cli import cli
 from qualcode.codebook import Codebook, load_codebook
 from qualcode.codebook.refi import codebook_to_qdc, read_qdc
 from qualcode.errors import InputError
-from qualcode.io import output_set, read_answers, write_table
+from qualcode.io import output_set, read_answers
 from qualcode.io.escape import markdown_text, neutralise_formula, restore_formula, xml_text
 from qualcode.progress import terminal_text
 from qualcode.reports import read_coded

@@ -1,5 +1,4 @@
 """Coding a table of answers: the coded table of SPEC "Coded answers out" and its sidecar."""
-import json
 import warnings
 from datetime import datetime, timezone
 
