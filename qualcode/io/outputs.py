@@ -351,6 +351,8 @@ def _is_running(owner):
     host, pid = owner
     if host != _host():
         return bool(host)  # another machine's run on a shared folder: not ours to judge
+    if os.name == "nt":
+        return True  # os.kill(pid, 0) would send Ctrl-C there; a stale part waits for the analyst
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
