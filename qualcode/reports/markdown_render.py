@@ -10,12 +10,12 @@ def render_markdown(report):
     words = report.words
     lines = [f"# {md(report.title)}", ""]
     for section in report.sections:
-        lines += [f"## {md(section.question)}", "", md(section_note(report, section)), ""]
+        lines += [f"## {md(section.question)}", "", section_note(report, section), ""]
         if section.chart:
             lines.append(markdown_table(theme_table(section, words)))
         if has_groups(section):
             lines += [f"### {md(words['by_heading'].format(column=report.by))}", ""]
-            lines += [line for note in group_notes(report, section) for line in (md(note), "")]
+            lines += [line for note in group_notes(report, section) for line in (note, "")]
             if section.by_group is not None:
                 lines.append(markdown_table(section.by_group))
             for view in section.groups:
