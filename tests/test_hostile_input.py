@@ -703,3 +703,14 @@ def test_a_codebook_of_many_codes_codes_without_library_warnings(tmp_path):
     pd.DataFrame({"id": ["1", "2", "3"], "text": ["ord1 och ord2", "ord3", "inget"]}).to_csv(answers, index=False)
     result = run("code", answers, "--codebook", codebook, "-o", tmp_path / "k.csv", "--mode", "fast")
     assert result.exit_code == 0 and "Warning" not in result.output and "site-packages" not in result.output
+
+
+def test_a_parquet_file_of_too_many_cells_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from qualcode.io import readers
+
+    path = tmp_path / "svar.parquet"
+    pd.DataFrame({"id": [str(i) for i in range(2000)], "text": "samma svar"}).to_parquet(path)
+    monkeypatch.setattr(readers, "MAX_WHOLE_CELLS", 1000)
+    monkeypatch.setattr(pd, "read_parquet", None)  # it must not be read
+    with pytest.raises(InputError, match="svar.parquet: it holds 2,000 rows of 2 columns, more than the 1,000 cells"):
+        read_answers(path)

@@ -33,6 +33,7 @@ SHEET_NAMESPACE = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
 HEAD_BYTES = 256 * 2**10  # read to find a streamed file's header, delimiter and column roles
 HEAD_ROWS = 100  # rows of a streamed Parquet file read to find its column roles
+MAX_WHOLE_CELLS = 100_000_000  # cells of a file read at once (each becomes a Python string)
 
 
 @dataclass
@@ -292,10 +293,21 @@ def _json_object(line, number, path):
 
 
 def read_parquet(path):
-    """Read a Parquet file; record 1 is reported as row 1."""
+    """Read a Parquet file; record 1 is reported as row 1. A file holding more than
+    MAX_WHOLE_CELLS cells (by its metadata: Parquet packs repeated values into next to nothing)
+    is refused before it is read."""
+    import pyarrow.parquet as pq
+
     _refuse_non_parquet(path)
     try:
+        metadata = pq.read_metadata(path)
+        if metadata.num_rows * max(metadata.num_columns, 1) > MAX_WHOLE_CELLS:
+            raise InputError(located(path, f"it holds {metadata.num_rows:,} rows of {metadata.num_columns} "
+                                           f"columns, more than the {MAX_WHOLE_CELLS:,} cells read at once; split "
+                                           "it, or code it with 'qualcode code --engine dask'"))
         frame = pd.read_parquet(path)
+    except InputError:
+        raise
     except Exception as error:  # pyarrow raises many types for damaged files
         raise InputError(located(path, f"cannot read this Parquet file ({error})")) from None
     if not frame.columns.size or not len(frame):
