@@ -92,7 +92,7 @@ class OutputSet:
         if found is None:
             raise ValueError(f"{target}: no table format is written with this extension")
         path = self.path(target)
-        if found is not None and found.append is not None:
+        if found.append is not None:
             with found.append(path, verbatim) as append:
                 yield append
         else:
