@@ -3,6 +3,8 @@ from pathlib import Path
 
 import click
 
+from qualcode.progress import echo
+
 PATH = click.Path(path_type=Path)
 
 
@@ -21,7 +23,7 @@ def export_qdpx_command(coded, codebook_path, project_path, output, unit):
     """Export a coded table (from 'qualcode code') or a review project as a .qdpx for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
     from qualcode.codebook import load_codebook
     from qualcode.coding import read_coded
-    from qualcode.io import atomic_path, check_output_path
+    from qualcode.io import atomic_path, check_output_path, sidecar_path
     from qualcode.reports.qdpx import build_qdpx
 
     if project_path is not None:
@@ -31,14 +33,13 @@ def export_qdpx_command(coded, codebook_path, project_path, output, unit):
     else:
         if coded is None or codebook_path is None:
             raise click.UsageError("give CODED and --codebook, or --project P.qcproj")
-        sidecar = coded.with_name(coded.name + ".meta.json")
-        check_output_path(output, inputs=(coded, sidecar, codebook_path), suffixes=(".qdpx",))
+        check_output_path(output, inputs=(coded, sidecar_path(coded), codebook_path), suffixes=(".qdpx",))
         codebook = load_codebook(codebook_path)
         table = read_coded(coded)
         archive, answers = build_qdpx(table, codebook, unit=unit), len(table.frame)
     with atomic_path(output) as temporary:
         temporary.write_bytes(archive)
-    click.echo(f"Wrote {output}: {answers} answers as text sources")
+    echo(f"Wrote {output}: {answers} answers as text sources")
 
 
 def _project_archive(project_path, codebook_path, output, unit):

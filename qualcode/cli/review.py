@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli.options import CODING_KEYS, CODING_OPTIONS, answer_options, option_group, verbosity_options
-from qualcode.progress import say
+from qualcode.progress import echo, say
 
 PATH = click.Path(path_type=Path)
 EXPORT_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".parquet")
@@ -70,7 +70,7 @@ def open_command(answers, project_path, codebook_path, coder, port, no_browser, 
             + (" (blind)" if blind else ""))
 
         def announce(url):
-            click.echo(f"Workspace: {url}")
+            echo(f"Workspace: {url}")
             say("Ctrl+C stops it; every decision is saved as it is made.")
 
         serve(Workspace(project, coder, blind), port, not no_browser, announce)

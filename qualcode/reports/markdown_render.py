@@ -1,4 +1,6 @@
-"""The report as Markdown."""
+"""The report as Markdown; text from answers, labels and column names is literal (no HTML, no
+links), through :func:`qualcode.io.escape.markdown_text`."""
+from qualcode.io.escape import markdown_text as md
 from qualcode.io.writers import markdown_table
 from qualcode.reports.text import labelled_cooccurrence, percent, quote_line, theme_table
 
@@ -6,27 +8,27 @@ from qualcode.reports.text import labelled_cooccurrence, percent, quote_line, th
 def render_markdown(report):
     """The whole report as one Markdown document."""
     words = report.words
-    lines = [f"# {report.title}", ""]
+    lines = [f"# {md(report.title)}", ""]
     for section in report.sections:
-        lines += [f"## {section.question}", "", section_note(report, section), ""]
+        lines += [f"## {md(section.question)}", "", section_note(report, section), ""]
         if section.chart:
             lines.append(markdown_table(theme_table(section, words)))
         if has_groups(section):
-            lines += [f"### {words['by_heading'].format(column=report.by)}", ""]
+            lines += [f"### {md(words['by_heading'].format(column=report.by))}", ""]
             lines += [line for note in group_notes(report, section) for line in (note, "")]
             if section.by_group is not None:
                 lines.append(markdown_table(section.by_group))
             for view in section.groups:
-                lines += [f"#### {words['group_says'].format(group=view.group)}", "",
-                          group_summary(view, words), ""]
-                lines += [f"> {quote_line(row, words)}\n" for row in view.quotes.itertuples()]
+                lines += [f"#### {md(words['group_says'].format(group=view.group))}", "",
+                          md(group_summary(view, words)), ""]
+                lines += [f"> {md(quote_line(row, words))}\n" for row in view.quotes.itertuples()]
         if len(section.quotes):
             lines += [f"### {words['quotes']}", ""]
             for label, quotes in section.quotes.groupby("label", sort=False):
-                lines += [f"**{label}**", ""] + [f"> {quote_line(row, words)}\n" for row in quotes.itertuples()]
+                lines += [f"**{md(label)}**", ""] + [f"> {md(quote_line(row, words))}\n" for row in quotes.itertuples()]
     lines += [f"## {words['cooccurrence']}", "", words["cooccurrence_note"], "",
               markdown_table(labelled_cooccurrence(report)), f"## {words['method']}", ""]
-    lines += [f"- **{name}**: {value}" for name, value in report.method]
+    lines += [f"- **{md(str(name))}**: {md(str(value))}" for name, value in report.method]
     lines += ["", words["method_base"], "", words["method_quotes"]]
     if report.anonymised:
         lines += ["", words["anonymised"]]

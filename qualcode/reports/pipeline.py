@@ -10,7 +10,7 @@ from qualcode.reports.counts import displayed_counts
 from qualcode.reports.document import build_report
 from qualcode.reports.html_render import render_html
 from qualcode.reports.markdown_render import render_markdown
-from qualcode.reports.office import write_docx, write_xlsx
+from qualcode.reports.office import report_sheets, write_docx
 
 CODER_SETTINGS = ("mode", "embedder", "threshold", "seed", "reviewed")  # the settings the method section names
 CODED_FILE = "coded.csv"
@@ -29,14 +29,13 @@ def make_report(answers, codebook, directory, plan, by=None, min_group=5, per_co
     chunks too); each coded chunk goes to ``coded.csv`` and into the report's collector, so
     memory holds one chunk and the quote candidates, never every answer. Only the files in
     :data:`REPORT_FILES` are written (replacing earlier ones); the folder is created when
-    missing. Returns the :class:`Report`.
+    missing. All of them replace the earlier ones together, or none does. Returns the
+    :class:`Report`.
     """
     from qualcode.coding import coding_metadata
-    from qualcode.io.writers import check_output_path
+    from qualcode.io import open_answers
     from qualcode.scale import DEFAULT_CHUNK, DEFAULT_SAMPLE
-    from qualcode.scale.sources import open_answers
     from qualcode.scale.stream import coded_in_order, fit_on_sample
-    from qualcode.scale.writers import chunk_writer
 
     directory = Path(directory)
     sample_size, chunk_size = sample_size or DEFAULT_SAMPLE, chunk_size or DEFAULT_CHUNK
@@ -47,16 +46,17 @@ def make_report(answers, codebook, directory, plan, by=None, min_group=5, per_co
     explain(f"coding {answers} ({plan.settings['mode']} mode)")
     coder, fitted_on = fit_on_sample(plan.estimator, source.chunks(), source.text_column, sample_size, plan.seed)
     collector = ReportCollector(codebook, by)
-    check_output_path(directory / CODED_FILE, inputs)
-    with chunk_writer(directory / CODED_FILE) as write:
-        for frame, result in coded_in_order(coder, source, jobs):
-            coded = CodedAnswers.from_table(source.table, frame, coding=result, source=answers)
-            collector.add(coded)
-            write(_anonymised(coded, codebook).frame if anonymised else frame)
-    settings = {**plan.settings, "sample_size": sample_size, "fitted_on": fitted_on, "anonymised": anonymised}
-    metadata = coding_metadata(codebook, source.table, settings)
-    report = build_report(collector.collected(), codebook, min_group, per_code, anonymised, _coder_settings(metadata))
-    write_report(report, directory, metadata, inputs)
+    with _report_files(directory, inputs) as outputs:
+        with outputs.appender(directory / CODED_FILE) as write:
+            for frame, result in coded_in_order(coder, source, jobs):
+                coded = CodedAnswers.from_table(source.table, frame, coding=result, source=answers)
+                collector.add(coded)
+                write(_anonymised(coded, codebook).frame if anonymised else frame)
+        settings = {**plan.settings, "sample_size": sample_size, "fitted_on": fitted_on, "anonymised": anonymised}
+        metadata = coding_metadata(codebook, source.table, settings)
+        report = build_report(collector.collected(), codebook, min_group, per_code, anonymised,
+                              _coder_settings(metadata))
+        write_report(report, outputs, directory, metadata)
     return report
 
 
@@ -64,8 +64,6 @@ def report_coded(coded, codebook, directory, by=None, min_group=5, per_code=3, a
                  metadata=None, inputs=()):
     """Write the report files for coded answers (:class:`~qualcode.coding.CodedAnswers`) into
     ``directory``; ``metadata`` is what produced the coding (the coded table's sidecar)."""
-    from qualcode.io import write_table
-
     directory = Path(directory)
     if by is not None:
         coded.check_column(by)
@@ -75,8 +73,9 @@ def report_coded(coded, codebook, directory, by=None, min_group=5, per_code=3, a
     metadata = {**(metadata or {}), "columns": roles}
     report = build_report(collect(coded, codebook, by), codebook, min_group, per_code, anonymised,
                           _coder_settings(metadata))
-    write_table(_anonymised(coded, codebook).frame if anonymised else coded.frame, directory / CODED_FILE, inputs)
-    write_report(report, directory, metadata, inputs)
+    with _report_files(directory, inputs) as outputs:
+        outputs.write_table(directory / CODED_FILE, _anonymised(coded, codebook).frame if anonymised else coded.frame)
+        write_report(report, outputs, directory, metadata)
     return report
 
 
@@ -90,45 +89,57 @@ def _anonymised(coded, codebook):
     return replace(coded, frame=anonymise_frame(coded.frame, [coded.text_column, EVIDENCE_COLUMN], codebook))
 
 
-def write_report(report, directory, metadata, inputs=()):
-    """Write the report files beside the coded table ``coded.csv`` already in ``directory``:
-    its sidecar, counts, quotes, co-occurrence, HTML, MD, DOCX and XLSX (the answers sheet read
-    back from coded.csv a chunk at a time)."""
-    from qualcode.coding.table import metadata_json
-    from qualcode.io import sidecar_path, write_table, write_text
+def _report_files(directory, inputs):
+    """The output set of a report folder: every report file replaces the earlier one together."""
+    from qualcode.io import output_set
 
+    return output_set([directory / name for name in REPORT_FILES], inputs, name="report", create_folder=True)
+
+
+def write_report(report, outputs, directory, metadata):
+    """Stage in ``outputs`` (the report folder's :func:`~qualcode.io.output_set`) the report
+    files beside the coded table ``coded.csv`` staged there already: its sidecar, counts,
+    quotes, co-occurrence, HTML, MD, DOCX and XLSX (the answers sheet read back from coded.csv
+    a chunk at a time). CSVs neutralise formula-like cells; the sidecar says so, so the coded
+    table reads back as it was."""
     directory = Path(directory)
-    write_text(sidecar_path(directory / CODED_FILE), metadata_json(metadata), inputs)
-    write_table(displayed_counts(report.counts, report.min_group), directory / "counts.csv", inputs)
-    write_table(report.quotes, directory / "quotes.csv", inputs)
-    write_table(report.cooccurrence.reset_index(), directory / "cooccurrence.csv", inputs)
-    write_text(directory / "report.html", render_html(report), inputs)
-    write_text(directory / "report.md", render_markdown(report), inputs)
-    write_docx(report, directory / "report.docx")
-    write_xlsx(report, directory / "report.xlsx", lambda: _coded_chunks(directory / CODED_FILE), inputs)
+    outputs.write_sidecar(directory / CODED_FILE, metadata)
+    outputs.write_table(directory / "counts.csv", displayed_counts(report.counts, report.min_group))
+    outputs.write_table(directory / "quotes.csv", report.quotes)
+    outputs.write_table(directory / "cooccurrence.csv", report.cooccurrence.reset_index())
+    outputs.write_text(directory / "report.html", render_html(report))
+    outputs.write_text(directory / "report.md", render_markdown(report))
+    write_docx(report, outputs.path(directory / "report.docx"))
+    staged = outputs.path(directory / CODED_FILE)
+    outputs.write_workbook(directory / "report.xlsx", report_sheets(report, lambda: _coded_chunks(staged)))
 
 
 def _coded_chunks(path):
-    """The coded table written at ``path`` read back in chunks, scores as numbers."""
+    """The coded table written at ``path`` read back in chunks, scores as numbers, cells as
+    they were before the CSV neutralised formula-like ones."""
     import pandas as pd
 
+    from qualcode.io.escape import restore_column, restore_formula
     from qualcode.scale import DEFAULT_CHUNK
 
     with pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", chunksize=DEFAULT_CHUNK) as chunks:
         for frame in chunks:
+            frame = frame.apply(restore_column).set_axis([restore_formula(c) for c in frame.columns], axis=1)
             scores = [column for column in frame.columns if column.startswith("score_")]
             frame[scores] = frame[scores].apply(pd.to_numeric)
             yield frame
 
 
 def _check_folder(directory, inputs):
-    """Create the output folder, refusing one that is a file or an input."""
+    """Refuse an output folder that is a file, cannot be created or written, or holds an input
+    under a report file's name (before any work)."""
     from qualcode.errors import InputError, located
-    from qualcode.io import check_output_path
+    from qualcode.io import check_output_folder, check_output_path
 
     if directory.exists() and not directory.is_dir():
         raise InputError(located(directory, "-o must be a folder for the report files; "
                                             "this is a file"))
-    directory.mkdir(parents=True, exist_ok=True)
-    for name in REPORT_FILES:
-        check_output_path(directory / name, inputs)
+    check_output_folder(directory)
+    if directory.is_dir():
+        for name in REPORT_FILES:
+            check_output_path(directory / name, inputs)
