@@ -18,7 +18,6 @@ import hmac
 import json
 import math
 import secrets
-import signal
 import socket
 import threading
 import webbrowser
@@ -347,16 +346,9 @@ def loopback_socket(port=0):
     return sock
 
 
-class _Stopped(Exception):
-    """SIGTERM arrived: stop serving as on Ctrl+C."""
-
-
-def _stop(signum, frame):
-    raise _Stopped()
-
-
 def serve(workspace, port=0, open_browser=True, announce=print):
-    """Serve ``workspace`` on 127.0.0.1 until Ctrl+C or SIGTERM; ``announce(url)`` is called
+    """Serve ``workspace`` on 127.0.0.1 until Ctrl+C (or SIGTERM where the command line turns it into
+    an interrupt: :func:`qualcode.errors.handle_termination`); ``announce(url)`` is called
     once the socket listens. Returns the URL when the server has stopped (requests in flight
     are finished first; every decision was committed when it was made)."""
     import uvicorn
@@ -371,14 +363,10 @@ def serve(workspace, port=0, open_browser=True, announce=print):
     announce(url)
     if open_browser:
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-    main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _stop) if main else None
     try:
         uvicorn.Server(config).run(sockets=[sock])
-    except (KeyboardInterrupt, _Stopped):   # uvicorn stops gracefully, then passes the signal on
+    except KeyboardInterrupt:   # uvicorn stops gracefully, then passes Ctrl+C (or SIGTERM, see handle_termination) on
         pass
     finally:
-        if main:
-            signal.signal(signal.SIGTERM, previous)
         sock.close()
     return url
