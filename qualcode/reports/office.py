@@ -5,52 +5,48 @@ import pandas as pd
 
 from qualcode.io import atomic_path, write_workbook
 from qualcode.reports.counts import displayed_counts
-from qualcode.reports.markdown_render import group_notes, group_summary, has_groups, section_note
-from qualcode.reports.text import labelled_cooccurrence, quote_line, theme_table
-
+from qualcode.reports.layout import Figure, Heading, Label, Paragraph, Quote, Table, blocks
+from qualcode.reports.text import labelled_cooccurrence
 
 
 def write_docx(report, path):
     """Write the report as a Word document: headings, tables, charts and quotes."""
     from docx import Document
-    from docx.shared import Cm
 
-    words = report.words
     document = Document()
-    document.add_heading(report.title, level=0)
-    for section in report.sections:
-        document.add_heading(section.question, level=1)
-        document.add_paragraph(section_note(report, section))
-        if section.chart:
-            document.add_picture(io.BytesIO(section.chart), width=Cm(16))
-            _docx_table(document, theme_table(section, words))
-        if has_groups(section):
-            document.add_heading(words["by_heading"].format(column=report.by), level=2)
-            for note in group_notes(report, section):
-                document.add_paragraph(note)
-            if section.by_group is not None:
-                _docx_table(document, section.by_group)
-            for view in section.groups:
-                document.add_heading(words["group_says"].format(group=view.group), level=3)
-                document.add_paragraph(group_summary(view, words))
-                for row in view.quotes.itertuples():
-                    document.add_paragraph(quote_line(row, words), style="Quote")
-        if len(section.quotes):
-            document.add_heading(words["quotes"], level=2)
-            for label, quotes in section.quotes.groupby("label", sort=False):
-                document.add_heading(label, level=3)
-                for row in quotes.itertuples():
-                    document.add_paragraph(quote_line(row, words), style="Quote")
-    document.add_heading(words["cooccurrence"], level=1)
-    document.add_paragraph(words["cooccurrence_note"])
-    _docx_table(document, labelled_cooccurrence(report))
-    document.add_heading(words["method"], level=1)
-    for name, value in report.method:
-        document.add_paragraph(f"{name}: {value}", style="List Bullet")
-    for note in [words["method_base"], words["method_quotes"]] + ([words["anonymised"]] if report.anonymised else []):
-        document.add_paragraph(note)
+    for block in blocks(report):
+        _docx_block(document, block)
     with atomic_path(path) as temporary:
         document.save(temporary)
+
+
+def _docx_block(document, block):
+    from docx.shared import Cm, Pt, RGBColor
+
+    if isinstance(block, Heading):
+        document.add_heading(block.text, level=0 if block.level == 1 else min(block.level - 1, 9))
+    elif isinstance(block, Paragraph):
+        paragraph = document.add_paragraph()
+        run = paragraph.add_run(block.text)
+        if block.note:
+            run.font.size, run.font.color.rgb = Pt(9.5), RGBColor(0x52, 0x60, 0x6D)
+    elif isinstance(block, Table):
+        _docx_table(document, block.frame)
+    elif isinstance(block, Figure):
+        document.add_picture(io.BytesIO(block.chart.png), width=Cm(16))
+    elif isinstance(block, Label):
+        document.add_paragraph().add_run(block.text).bold = True
+    elif isinstance(block, Quote):
+        paragraph = document.add_paragraph(style="Quote")
+        for n, line in enumerate(f"”{block.text}”".split("\n")):
+            if n:
+                paragraph.add_run().add_break()
+            paragraph.add_run(line)
+        source = paragraph.add_run(f" ({block.source})")
+        source.italic = False
+        source.font.size = Pt(9)
+    else:
+        raise TypeError(f"no DOCX for {type(block).__name__}")
 
 
 def _docx_table(document, frame):
@@ -64,17 +60,21 @@ def _docx_table(document, frame):
 
 
 def write_xlsx(report, path, answers, inputs=()):
-    """Write the report's tables as sheets: answers with codes, counts, quotes, co-occurrence,
-    codebook and method."""
+    """Write the report's tables as sheets: answers with codes, counts, closed answers, quotes,
+    co-occurrence, codebook and method."""
     words = report.words
-    write_workbook({
-        words["sheet_answers"]: answers,
-        words["sheet_counts"]: displayed_counts(report.counts, report.min_group),
+    sheets = {words["sheet_answers"]: answers,
+              words["sheet_counts"]: displayed_counts(report.counts, report.min_group)}
+    closed = report.closed
+    if len(closed):
+        sheets[words["sheet_closed"]] = closed
+    sheets.update({
         words["sheet_quotes"]: report.quotes,
         words["sheet_cooccurrence"]: labelled_cooccurrence(report),
         words["sheet_codebook"]: codebook_frame(report.codebook, words),
-        words["sheet_method"]: pd.DataFrame(report.method, columns=["", ""]),
-    }, path, inputs)
+        words["sheet_method"]: pd.DataFrame(report.settings, columns=[words["setting"], words["value"]]),
+    })
+    write_workbook(sheets, path, inputs)
 
 
 def codebook_frame(codebook, words):
