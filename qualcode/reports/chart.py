@@ -11,6 +11,8 @@ from qualcode.reports.text import half_up_percent  # noqa: E402
 
 BAR_COLOR = "#2f6f9f"
 CLOSED_COLOR = "#5b7f95"
+PARTS = ["#2f6f9f", "#e07b39", "#5a9a4f", "#8e6fb0", "#c9a227", "#3f9f9e", "#b05a6a", "#7a8a99"]
+RESIDUAL_COLOR = "#b4bcc4"   # "Vet ej", "Annat": no colour of their own
 BAR_HEIGHT_INCHES = 0.42
 LABEL_WIDTH = 34   # characters per line of a bar's label
 
@@ -22,6 +24,29 @@ def share_chart(labels, respondents, percents, colors=None):
     height = 0.9 + BAR_HEIGHT_INCHES * max(len(labels), 1) + 0.12 * max(lines - len(labels), 0)
     figure, axes = plt.subplots(figsize=(7.5, height), dpi=110)
     return _png(figure, lambda: _bars(axes, labels, respondents, percents, colors))
+
+
+def parts_chart(labels, respondents, percents, residual=()):
+    """One horizontal bar split into the parts of a whole (a single-choice distribution), each
+    part "xx %" and a legend "Label (n)" below; ``residual`` labels ("Vet ej") are grey."""
+    figure, axes = plt.subplots(figsize=(7.5, 1.25 + 0.22 * ((len(labels) - 1) // 4)), dpi=110)
+
+    def draw():
+        left, colors = 0, iter(PARTS * (len(labels) // len(PARTS) + 1))
+        for label, count, percent in zip(labels, respondents, percents):
+            color = RESIDUAL_COLOR if label in residual else next(colors)
+            axes.barh(0, percent, left=left, height=0.6, color=color, label=f"{label} ({count})",
+                      edgecolor="white", linewidth=1)
+            if percent >= 7:
+                axes.text(left + percent / 2, 0, f"{percent} %", ha="center", va="center", fontsize=9,
+                          color="#1d2733" if color == RESIDUAL_COLOR else "white")
+            left += percent
+        axes.set_xlim(0, max(100, left))
+        axes.set_ylim(-0.45, 0.45)
+        axes.axis("off")
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, 0.02), ncol=min(len(labels), 4),
+                    frameon=False, fontsize=9, handlelength=1, handleheight=1)
+    return _png(figure, draw)
 
 
 def counts_chart(counts, codebook=None):

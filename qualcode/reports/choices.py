@@ -52,15 +52,16 @@ def parse_multi_choice(spec):
 
 def detect_separator(values):
     """The separator that joins ticks in ``values`` (a column's cells), or None: one of
-    :data:`DETECTED_SEPARATORS` found in at least two different cells, whose parts are fewer
-    than the different cells (combinations fold into alternatives) and few."""
+    :data:`DETECTED_SEPARATORS` found in at least two different cells whose parts recur (an
+    alternative ticked in two different combinations) and are few."""
     distinct = {str(v).strip() for v in values if isinstance(v, str) and v.strip()}
     for separator in DETECTED_SEPARATORS:
-        joined = [value for value in distinct if separator in value]
-        if len(joined) < 2:
+        if sum(separator in value for value in distinct) < 2:
             continue
-        parts = {part.strip() for value in distinct for part in value.split(separator) if part.strip()}
-        if len(parts) < len(distinct) and len(parts) <= MAX_ALTERNATIVES:
+        cells = [{part.strip() for part in value.split(separator) if part.strip()} for value in distinct]
+        parts = set().union(*cells)
+        recurring = any(sum(part in cell for cell in cells) > 1 for part in parts)
+        if recurring and len(parts) <= MAX_ALTERNATIVES:
             return separator
     return None
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from qualcode import __version__
 from qualcode.progress import progress
-from qualcode.reports.chart import CLOSED_COLOR, share_chart
+from qualcode.reports.chart import CLOSED_COLOR, parts_chart, share_chart
 from qualcode.reports.choices import (PER_QUESTION, PER_RESPONDENT, ChoiceColumn, column_kind,
                                       detect_separator, tabulate)
 from qualcode.reports.counts import NO_CONTENT, UNCODED, choice_column, count_facts
@@ -184,15 +184,20 @@ def _closed(facts, choice, by, words, question, name):
     """The :class:`ClosedTable` of one closed column among ``facts``, with its chart."""
     column = _values_column(choice.column, by)
     table = tabulate(facts[column], facts["respondent"], choice, words, question)
-    if table is not None:
-        rows = table.table
-        table.chart = Chart(f"chart-{name}.png", share_chart(rows["alternative"].tolist(), rows["respondents"].tolist(),
-                                                             rows["percent"].tolist(), [CLOSED_COLOR] * len(rows)))
+    if table is None:
+        return None
+    labels, counts, percents = (table.table[c].tolist() for c in ("alternative", "respondents", "percent"))
+    if table.multi:
+        png = share_chart(labels, counts, percents, [CLOSED_COLOR] * len(labels))
+    else:
+        png = parts_chart(labels, counts, percents, [label for label in labels if label.casefold() in words["residual"]])
+    table.chart = Chart(f"chart-{name}.png", png)
     return table
 
 
-def _section(entry, context, key):
-    """The :class:`QuestionSection` of one question (and, within it, of its follow-ups)."""
+def _section(entry, context, key, used=None):
+    """The :class:`QuestionSection` of one question (and, within it, of its follow-ups: a
+    sentence quoted under the question is not quoted again under its follow-ups)."""
     collected, words, by = context.collected, context.words, context.collected.by
     question = entry.question
     counts = context.counts
@@ -206,7 +211,8 @@ def _section(entry, context, key):
               for c in context.choices if context.kinds[c] == PER_QUESTION]
     candidates = collected.candidates
     part = (candidates.subset(candidates.questions == question) if collected.question_column else candidates)
-    quoter = Quoter(part, context.codebook, context.rules, anonymised=context.anonymised)
+    quoter = Quoter(part, context.codebook, context.rules, anonymised=context.anonymised,
+                    used=set() if used is None else used)
     theme_codes = list(zip(shown["code"], shown["label"]))
     section = QuestionSection(
         question=question, number=entry.number, themes=themes, shown_themes=shown.reset_index(drop=True),
@@ -215,7 +221,8 @@ def _section(entry, context, key):
         quotes=quoter.quotes(context.per_code, theme_codes), closed=[t for t in closed if t is not None])
     if by:
         _add_groups(section, rows, facts, part, quoter, context)
-    section.follow_ups = [_section(follow, context, f"{key}-{n}") for n, follow in enumerate(entry.follow_ups, 1)]
+    section.follow_ups = [_section(follow, context, f"{key}-{n}", quoter.used)
+                          for n, follow in enumerate(entry.follow_ups, 1)]
     return section
 
 

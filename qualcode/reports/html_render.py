@@ -17,7 +17,7 @@ th{background:#f1f5f9}td.n,th.n{text-align:right;font-variant-numeric:tabular-nu
 p.label{font-weight:600;margin:1rem 0 .2rem}
 blockquote{margin:.5rem 0;padding:.4rem .9rem;border-left:4px solid #2f6f9f;background:#f7fafc}
 blockquote footer{color:#52606d;font-size:.85rem;margin-top:.2rem}
-nav ol{columns:2;font-size:.92rem}
+nav ul{columns:2;font-size:.92rem;list-style:none;padding-left:0}nav li{margin:0 0 .35rem;break-inside:avoid}
 """
 
 
@@ -25,9 +25,9 @@ def render_html(report):
     """The whole report as one HTML document with nothing to fetch."""
     laid_out = blocks(report)
     body = []
-    for block in laid_out:
+    for n, block in enumerate(laid_out):
         body.append(_block(block))
-        if isinstance(block, Heading) and block.level == 1:
+        if n == 1:   # after the title and the introduction
             body.append(_contents(report, laid_out))
     language = report.codebook.language if report.codebook is not None else "sv"
     return (f"<!DOCTYPE html>\n<html lang='{escape(language)}'><head><meta charset='utf-8'>"
@@ -40,7 +40,7 @@ def _contents(report, laid_out):
     """The table of contents: every anchored heading (the questions, the method, the appendix)."""
     items = "".join(f"<li><a href='#{block.anchor}'>{escape(block.text)}</a></li>"
                     for block in laid_out if isinstance(block, Heading) and block.anchor)
-    return f"<nav><h2>{escape(report.words['contents'])}</h2><ol>{items}</ol></nav>"
+    return f"<nav><h2>{escape(report.words['contents'])}</h2><ul>{items}</ul></nav>"
 
 
 def _block(block):

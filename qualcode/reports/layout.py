@@ -54,7 +54,7 @@ def blocks(report):
     out = [Heading(1, report.title), Paragraph(prose.intro(report), note=False)]
     for table in report.attributes:
         out += [Heading(2, words["attribute_heading"].format(column=table.choice.column)),
-                *[Paragraph(n) for n in prose.attribute_notes(report, table)],
+                _notes(prose.attribute_notes(report, table)),
                 Figure(table.chart, table.choice.column),
                 Table(closed_table(table, words, table.choice.column.capitalize()), {1, 2})]
     for number, section in enumerate(report.sections, 1):
@@ -88,11 +88,11 @@ def _section(report, section, level, anchor=None):
     several = len(section.closed) > 1
     for table in section.closed:
         name = words["closed_heading_column"].format(column=table.choice.column) if several else words["closed_heading"]
-        out += [Heading(level + 1, name), *[Paragraph(n) for n in prose.closed_notes(report, table)],
+        out += [Heading(level + 1, name), _notes(prose.closed_notes(report, table)),
                 Figure(table.chart, name), Table(closed_table(table, words), {1, 2})]
     if section.closed:
         out.append(Heading(level + 1, words["themes_heading"]))
-    out += [Paragraph(n) for n in prose.section_notes(report, section)]
+    out.append(_notes(prose.section_notes(report, section)))
     if section.chart is not None:
         out += [Figure(section.chart, words["share"]), Table(theme_table(section, words), {1, 2})]
     if len(section.quotes):
@@ -112,12 +112,17 @@ def _groups(report, section, level):
     if section.by_group is None:
         return []
     out = [Heading(level, words["by_heading"].format(column=report.by)),
-           *[Paragraph(n) for n in prose.group_notes(report, section)],
+           _notes(prose.group_notes(report, section)),
            Table(section.by_group, set(range(1, section.by_group.shape[1])))]
     for view in section.groups:
         out += [Heading(level + 1, prose.group_heading(report, section, view)),
                 Paragraph(prose.group_summary(view, words), note=False), *_quotes(view.quotes, words)]
     return out
+
+
+def _notes(sentences):
+    """Notes on the figures as one paragraph."""
+    return Paragraph(" ".join(sentences))
 
 
 def _quotes(quotes, words):

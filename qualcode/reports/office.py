@@ -31,7 +31,7 @@ def _docx_block(document, block):
         if block.note:
             run.font.size, run.font.color.rgb = Pt(9.5), RGBColor(0x52, 0x60, 0x6D)
     elif isinstance(block, Table):
-        _docx_table(document, block.frame)
+        _docx_table(document, block.frame, block.numeric)
     elif isinstance(block, Figure):
         document.add_picture(io.BytesIO(block.chart.png), width=Cm(16))
     elif isinstance(block, Label):
@@ -49,14 +49,31 @@ def _docx_block(document, block):
         raise TypeError(f"no DOCX for {type(block).__name__}")
 
 
-def _docx_table(document, frame):
+def _docx_table(document, frame, numeric=frozenset()):
+    """A table 16 cm wide: numbers in narrow right-aligned columns, the first column taking the
+    rest, not bold (the style's first-column emphasis is turned off)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
     table = document.add_table(rows=1, cols=len(frame.columns))
     table.style = "Light List Accent 1"
-    for cell, name in zip(table.rows[0].cells, frame.columns):
-        cell.text = str(name)
-    for values in frame.itertuples(index=False, name=None):
-        for cell, value in zip(table.add_row().cells, values):
-            cell.text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    table.autofit = False
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is not None:
+        look.set(qn("w:firstColumn"), "0")
+    narrow = min(3.0, 12.0 / max(len(numeric), 1))
+    widths = [Cm(narrow) if i in numeric else Cm(max(16.0 - narrow * len(numeric), 4.0) / max(len(frame.columns) - len(numeric), 1))
+              for i in range(len(frame.columns))]
+    rows = [list(map(str, frame.columns))] + [["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+                                              for v in values] for values in frame.itertuples(index=False, name=None)]
+    for n, values in enumerate(rows):
+        cells = table.rows[0].cells if n == 0 else table.add_row().cells
+        for i, (cell, value) in enumerate(zip(cells, values)):
+            cell.width = widths[i]
+            cell.text = value
+            if i in numeric:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def write_xlsx(report, path, answers, inputs=()):

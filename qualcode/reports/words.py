@@ -77,8 +77,8 @@ WORDS = {
         "cooccurrence": "Teman som förekommer tillsammans",
         "cooccurrence_note": "Antal svar med båda temana; diagonalen är antalet svar med temat.",
         "method": "Metod",
-        "method_data": "Underlaget är {answers} svar från {respondents} respondenter; {with_content} av "
-                       "svaren har innehåll.",
+        "method_data": "Underlaget är {answers} svar från {respondents} respondenter, varav {with_content} "
+                       "har innehåll.",
         "method_coding": "Fritextsvaren kodades automatiskt{date} med verktyget qualcode (version "
                          "{qualcode}) mot kodboken ”{codebook}”, version {version}, som har {codes} "
                          "teman. {how} Ett svar kan få flera teman eller inget.",
@@ -193,8 +193,8 @@ WORDS = {
         "cooccurrence": "Themes that occur together",
         "cooccurrence_note": "Answers carrying both themes; the diagonal is the answers carrying the theme.",
         "method": "Method",
-        "method_data": "The data are {answers} answers from {respondents} respondents; {with_content} of "
-                       "the answers have content.",
+        "method_data": "The data are {answers} answers from {respondents} respondents, of which "
+                       "{with_content} have content.",
         "method_coding": "The free-text answers were coded automatically{date} with qualcode (version "
                          "{qualcode}) against the codebook \"{codebook}\", version {version}, which has "
                          "{codes} themes. {how} An answer can carry several themes or none.",
