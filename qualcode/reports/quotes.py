@@ -25,6 +25,7 @@ TOO_SIMILAR = 0.8        # cosine similarity above which a quote repeats one alr
 RELEVANCE_WEIGHT = 0.7   # maximal marginal relevance: relevance against difference
 VERBATIM_BONUS = 0.15    # a whole answer reads better than a trimmed one
 KEYWORD_BONUS = 0.1      # a keyword shows the theme plainly
+MAIN_MARGIN = 0.05       # a code scored this close to an answer's highest is one of its main codes
 MAX_CANDIDATES = 300     # a code's highest-scoring answers among which its quotes are chosen
 QUOTE_COLUMNS = ["code", "label", "quote", "id", "respondent", "score", "question", "path"]
 # A "sentence" that is only a list marker ("1.", "b)", "-", "•") belongs to the line it numbers.
@@ -67,6 +68,7 @@ class _Option:
     carrying: tuple
     score: float
     keyword: bool
+    main: bool          # the code is (about) the answer's highest-scoring one
 
 
 @dataclass
@@ -93,18 +95,23 @@ class Quoter:
         """Up to ``per_code`` quotes per code (``codes``: (id, label) pairs, default all counted
         codes) among the answers at positions ``rows`` (default all). Codes take turns, those
         with the fewest candidates first, so that a sentence two codes could use goes to the
-        code that needs it. One row per quote, codes in the order given (see QUOTE_COLUMNS)."""
+        code that needs it; first each code quotes answers it is the main code of (the one
+        scored highest there), then any. One row per quote, codes in the order given (see
+        QUOTE_COLUMNS)."""
         codes = counted_codes(self.coded, self.codebook) if codes is None else list(codes)
         allowed = None if rows is None else set(rows)
         options = {code_id: self._options(code_id, allowed) for code_id, _ in codes}
         state = {code_id: _Choice(self._texts(found)) for code_id, found in options.items()}
         turns = sorted((code for code, _ in codes), key=lambda code: len(options[code]))
-        for _ in range(per_code):
-            for code_id in turns:
-                picked = self._pick(options[code_id], state[code_id])
-                if picked is not None:
-                    self.used.update(self._keys(picked.row, picked.units))
-                    state[code_id].chosen.append(picked)
+        for main_only in (True, False):
+            for _ in range(per_code):
+                for code_id in turns:
+                    if len(state[code_id].chosen) >= per_code:
+                        continue
+                    picked = self._pick(options[code_id], state[code_id], main_only)
+                    if picked is not None:
+                        self.used.update(self._keys(picked.row, picked.units))
+                        state[code_id].chosen.append(picked)
         rows = [self._row(code_id, label, pick) for code_id, label in codes for pick in state[code_id].chosen]
         quotes = pd.DataFrame(rows, columns=QUOTE_COLUMNS + self.coded.attribute_columns)
         return quotes if self.coded.question_column else quotes.drop(columns="question")
@@ -121,8 +128,13 @@ class Quoter:
         for row, score in zip(rows, scores):
             carrying, keyword = self._carrying(row, family)
             if carrying:
-                options.append(_Option(row, carrying, float(score), keyword))
+                options.append(_Option(row, carrying, float(score), keyword, score >= self._top_score(row) - MAIN_MARGIN))
         return options
+
+    def _top_score(self, row):
+        """The highest score among the codes applied to answer ``row``."""
+        applied = self.coded.code_sets[row]
+        return max((float(self.coded.scores(code).iat[row]) for code in applied), default=0.0)
 
     def _carrying(self, row, family):
         """The units of answer ``row`` that show one of ``family``'s codes, and whether a keyword does."""
@@ -168,9 +180,10 @@ class Quoter:
         return [compose_quote(self.coded.texts[o.row], self._units[o.row], o.carrying, self.max_chars)
                 for o in options]
 
-    def _pick(self, options, state):
+    def _pick(self, options, state, main_only=False):
         """The next quote for one code by maximal marginal relevance, among answers whose
-        carrying sentences are not yet quoted, one quote per respondent."""
+        carrying sentences are not yet quoted (with ``main_only``, answers the code is the main
+        code of), one quote per respondent."""
         if not options:
             return None
         similarity, centrality = state.similarity()
@@ -179,7 +192,7 @@ class Quoter:
         chosen_index = [pick.index for pick in state.chosen]
         best, best_value = None, -np.inf
         for i, option in enumerate(options):
-            if i in chosen_index or respondents.iat[option.row] in taken:
+            if i in chosen_index or respondents.iat[option.row] in taken or (main_only and not option.main):
                 continue
             units = tuple(k for k in option.carrying if not self._keys(option.row, (k,)) & self.used)
             if not units:
