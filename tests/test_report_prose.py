@@ -60,7 +60,7 @@ def test_multi_choice_option_names_a_column_and_a_separator(spec, column, separa
 
 
 def test_ticks_are_tabulated_per_alternative_as_shares_of_all_who_answered():
-    table = tabulate(TICKS + [""], [f"r{i}" for i in range(6)], ChoiceColumn("svar", ";"), SV)
+    table = tabulate(TICKS + [""], [f"r{i}" for i in range(6)], ChoiceColumn("svar", ";"))
     rows = table.table.set_index("alternative")
     assert table.base == 5 and table.total == 6 and table.unanswered == 1 and table.multi
     assert rows.loc["Tjänstemän", ["respondents", "percent"]].tolist() == [4, 80]
@@ -71,13 +71,13 @@ def test_ticks_are_tabulated_per_alternative_as_shares_of_all_who_answered():
 
 def test_a_single_choice_split_keeps_the_scale_order_and_says_when_rounding_misses_100():
     values = ["Vet ej", "Nej", "Ja", "Ja", "Ja", "Ja", "Ja", "Nej"]
-    table = tabulate(values, range(8), ChoiceColumn("svar"), SV)
+    table = tabulate(values, range(8), ChoiceColumn("svar"))
     assert table.table["alternative"].tolist() == ["Ja", "Nej", "Vet ej"]
     assert table.table["percent"].tolist() == [63, 25, 13] and table.rounded_total == 101
 
 
 def test_a_respondent_counts_once_per_alternative_over_several_rows():
-    table = tabulate(["Ja", "Ja", "Nej"], ["r1", "r1", "r2"], ChoiceColumn("svar"), SV)
+    table = tabulate(["Ja", "Ja", "Nej"], ["r1", "r1", "r2"], ChoiceColumn("svar"))
     assert table.table.set_index("alternative")["respondents"].to_dict() == {"Ja": 1, "Nej": 1}
 
 
@@ -134,3 +134,17 @@ def test_report_options_naming_nothing_exit_2_with_one_line(tmp_path, option, va
                                       "--mode", "fast", option, value])
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_a_report_in_english_writes_english(tmp_path):
+    from qualcode.codebook import Codebook
+    from qualcode.reports import report_coded
+
+    data = CODEBOOK.to_dict()
+    data["language"] = "en"
+    report = report_coded(coded_answers(), Codebook.from_dict(data), tmp_path, by="closed", min_group=2)
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "This report covers ten answers from six respondents to two questions." in markdown
+    assert "## Method" in markdown and "## Appendix: settings" in markdown
+    assert not any(word in markdown for word in ("Andel", "respondenter", "Metod", "svarade"))
+    assert report.attributes[0].table["alternative"].tolist() == ["Ja", "Nej"]   # the same on all of a respondent's rows

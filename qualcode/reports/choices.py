@@ -13,6 +13,7 @@ import pandas as pd
 
 from qualcode.errors import InputError
 from qualcode.reports.text import half_up_percent
+from qualcode.reports.words import ANSWER_SCALE, RESIDUAL_ANSWERS
 
 DEFAULT_SEPARATOR = ";"
 DETECTED_SEPARATORS = (";", "|")   # commas and slashes occur inside single answers ("Ja, delvis")
@@ -91,7 +92,7 @@ class ClosedTable:
         return None if self.multi or total == 100 else total
 
 
-def tabulate(values, respondents, choice, words, question=None):
+def tabulate(values, respondents, choice, question=None):
     """Tabulate one closed column: ``values`` (its cells) and ``respondents`` (who gave each),
     aligned. A respondent counts once per alternative, however many rows carry it; shares are
     of the respondents with an answer. Returns a :class:`ClosedTable`, or None when no cell
@@ -105,7 +106,7 @@ def tabulate(values, respondents, choice, words, question=None):
     base = ticks["respondent"].nunique()
     multi = bool(ticks.groupby("respondent").size().gt(1).any())
     counts = ticks.groupby("alternative", sort=False).size()
-    order = alternative_order(counts, words)
+    order = alternative_order(counts)
     counts = counts.reindex(order)
     percents = [half_up_percent(n, base) for n in counts]
     table = pd.DataFrame({"alternative": order, "respondents": counts.to_numpy(),
@@ -113,11 +114,10 @@ def tabulate(values, respondents, choice, words, question=None):
     return ClosedTable(choice, question, table, base, total, multi)
 
 
-def alternative_order(counts, words):
+def alternative_order(counts):
     """Alternatives in reading order: a known answer scale (Ja, Delvis, Nej) in its own order,
     else the commonest first; residual answers ("Vet ej", "Ingen", "Annat") last."""
-    scale = words["scale"]
-    residual = words["residual"]
+    scale, residual = ANSWER_SCALE, RESIDUAL_ANSWERS
     names = list(counts.index)
     folded = {name: name.casefold() for name in names}
     if all(f in scale or f in residual for f in folded.values()):

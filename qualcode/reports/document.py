@@ -19,7 +19,7 @@ from qualcode.reports.counts import NO_CONTENT, UNCODED, choice_column, count_fa
 from qualcode.reports.outline import outline
 from qualcode.reports.quotes import Quoter
 from qualcode.reports.text import half_up_percent
-from qualcode.reports.words import long_date, words_for
+from qualcode.reports.words import RESIDUAL_ANSWERS, long_date, words_for
 
 TOP_THEMES_PER_GROUP = 3
 # Below 20 respondents one respondent moves a share by more than five percentage points.
@@ -133,7 +133,7 @@ def build_report(collected, codebook, min_group=5, per_code=3, anonymised=False,
     counts = count_facts(facts, collected.codes, codebook, collected.by, min_group,
                          collected.question_column is not None, by_choice.separator if by_choice else None)
     kinds = {column: column_kind(facts, _values_column(column, collected.by)) for column in choices}
-    attributes = [_closed(facts, choices[c], collected.by, words, None, f"respondents-{_slug(c)}")
+    attributes = [_closed(facts, choices[c], collected.by, None, f"respondents-{_slug(c)}")
                   for c in choices if kinds[c] == PER_RESPONDENT]
     context = _Context(collected, codebook, counts, words, choices, kinds, min_group, per_code, anonymised, rules)
     entries = outline(dict.fromkeys(facts["question"]), follow_up)
@@ -180,17 +180,17 @@ def _values_column(column, by):
     return "group" if column == by else choice_column(column)
 
 
-def _closed(facts, choice, by, words, question, name):
+def _closed(facts, choice, by, question, name):
     """The :class:`ClosedTable` of one closed column among ``facts``, with its chart."""
     column = _values_column(choice.column, by)
-    table = tabulate(facts[column], facts["respondent"], choice, words, question)
+    table = tabulate(facts[column], facts["respondent"], choice, question)
     if table is None:
         return None
     labels, counts, percents = (table.table[c].tolist() for c in ("alternative", "respondents", "percent"))
     if table.multi:
         png = share_chart(labels, counts, percents, [CLOSED_COLOR] * len(labels))
     else:
-        png = parts_chart(labels, counts, percents, [label for label in labels if label.casefold() in words["residual"]])
+        png = parts_chart(labels, counts, percents, [label for label in labels if label.casefold() in RESIDUAL_ANSWERS])
     table.chart = Chart(f"chart-{name}.png", png)
     return table
 
@@ -207,7 +207,7 @@ def _section(entry, context, key, used=None):
     special = overall.set_index("code")
     shown = themes[themes["respondents"] > 0].sort_values("respondents", ascending=False, kind="stable")
     facts = collected.facts[collected.facts["question"] == question]
-    closed = [_closed(facts, context.choices[c], by, words, question, f"{key}-{_slug(c)}")
+    closed = [_closed(facts, context.choices[c], by, question, f"{key}-{_slug(c)}")
               for c in context.choices if context.kinds[c] == PER_QUESTION]
     candidates = collected.candidates
     part = (candidates.subset(candidates.questions == question) if collected.question_column else candidates)

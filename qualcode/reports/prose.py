@@ -139,7 +139,7 @@ def method_paragraphs(report):
         date=words["method_date"].format(date=date) if date else "",
         qualcode=metadata.get("qualcode_version") or __version__, codebook=codebook.name,
         version=codebook.version, codes=number(len(codebook.active_codes), words), how=_how(settings, words))
-        + " " + words["method_appendix"])
+        .replace("  ", " ") + " " + words["method_appendix"])
     paragraphs += [words["method_base"], words["method_quotes"]]
     if report.by:
         paragraphs.append(words["method_groups"].format(column=report.by, min=number(report.min_group, words)))
@@ -149,8 +149,11 @@ def method_paragraphs(report):
 
 
 def _how(settings, words):
+    """How the answers were compared with the themes; "" when the coding's settings are unknown."""
     if settings.get("model"):
         return words["how_trained"].format(model=Path(str(settings["model"])).name)
     if settings.get("mode") == "fast":
         return words["how_fast"]
-    return words["how_accurate"].format(model=model_name(settings.get("embedder"), words))
+    if settings.get("mode") == "accurate":
+        return words["how_accurate"].format(model=model_name(settings.get("embedder"), words))
+    return ""

@@ -12,6 +12,11 @@ SMALL_NUMBERS = {
 }
 NEUTER_ONE = {"sv": "ett", "en": "one"}
 THOUSANDS = {"sv": "\u00a0", "en": ","}   # 12 345 in Swedish (a no-break space), 12,345 in English
+# Closed answers in their reading order, in either language (a Swedish survey may have an
+# English codebook), and the answers that say nothing in particular, shown last.
+ANSWER_SCALE = ["ja", "ja, helt", "ja, delvis", "delvis", "nej, inte alls", "nej", "yes", "partly", "no"]
+RESIDUAL_ANSWERS = ["vet ej", "vet inte", "ingen åsikt", "annat", "annan", "övrigt", "inget svar", "ej svar",
+                    "ingen", "inget", "don't know", "do not know", "no opinion", "other", "none", "no answer"]
 
 WORDS = {
     "sv": {
@@ -125,9 +130,6 @@ WORDS = {
         "months": ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
                    "september", "oktober", "november", "december"],
         "date": "{day} {month} {year}", "time": "{date} kl. {hour:02d}.{minute:02d} (UTC)",
-        "residual": ["vet ej", "vet inte", "ingen åsikt", "annat", "annan", "övrigt", "inget svar",
-                     "ej svar", "ingen", "inget"],
-        "scale": ["ja", "ja, helt", "ja, delvis", "delvis", "nej, inte alls", "nej"],
     },
     "en": {
         "language": "en",
@@ -160,7 +162,7 @@ WORDS = {
         "base_note": "Shares of the {base} respondents who answered the question with content.",
         "base_note_one": "Shares of the only respondent who answered the question with content.",
         "no_content_note": "Of the {answered} respondents, {n} gave no answer with content (the field "
-                           "empty or e.g. \"don't know\" or \"-\") and are not in the base.",
+                           "empty or e.g. \"don't know\" or \"-\"); they are not in the base.",
         "uncoded_note": "The answers of {n} of them are not captured by any theme of the codebook.",
         "uncoded_note_one": "The answer of one of them is not captured by any theme of the codebook.",
         "nothing_coded": "None of the answers is captured by a theme of the codebook.",
@@ -244,8 +246,6 @@ WORDS = {
         "months": ["January", "February", "March", "April", "May", "June", "July", "August",
                    "September", "October", "November", "December"],
         "date": "{day} {month} {year}", "time": "{date}, {hour:02d}:{minute:02d} UTC",
-        "residual": ["don't know", "do not know", "no opinion", "other", "none", "no answer"],
-        "scale": ["yes", "partly", "no"],
     },
 }
 
