@@ -60,13 +60,16 @@ def _docx_table(document, frame, numeric=frozenset()):
     table.style = "Light List Accent 1"
     table.autofit = False
     look = table._tbl.tblPr.find(qn("w:tblLook"))
-    if look is not None:
+    if look is not None:   # Word reads the attribute, LibreOffice the bit mask (0x0080: first column)
         look.set(qn("w:firstColumn"), "0")
-    narrow = min(3.0, 12.0 / max(len(numeric), 1))
+        look.set(qn("w:val"), f"{int(look.get(qn('w:val'), '04A0'), 16) & ~0x0080:04X}")
+    narrow = min(3.5, 12.0 / max(len(numeric), 1))
     widths = [Cm(narrow) if i in numeric else Cm(max(16.0 - narrow * len(numeric), 4.0) / max(len(frame.columns) - len(numeric), 1))
               for i in range(len(frame.columns))]
     rows = [list(map(str, frame.columns))] + [["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
                                               for v in values] for values in frame.itertuples(index=False, name=None)]
+    for column, width in zip(table.columns, widths):
+        column.width = width
     for n, values in enumerate(rows):
         cells = table.rows[0].cells if n == 0 else table.add_row().cells
         for i, (cell, value) in enumerate(zip(cells, values)):
