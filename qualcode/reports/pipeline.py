@@ -118,6 +118,8 @@ def write_report(report, directory, metadata, inputs=()):
     from qualcode.io import atomic_path, check_output_path, sidecar_path, write_table, write_text
 
     directory = Path(directory)
+    for chart in report.charts:
+        check_output_path(directory / chart.name, inputs)
     write_text(sidecar_path(directory / CODED_FILE), metadata_json(metadata), inputs)
     write_table(displayed_counts(report.counts, report.min_group), directory / "counts.csv", inputs)
     write_table(report.closed, directory / "closed.csv", inputs)
@@ -125,7 +127,6 @@ def write_report(report, directory, metadata, inputs=()):
     write_table(report.cooccurrence.reset_index(), directory / "cooccurrence.csv", inputs)
     write_text(directory / "report.html", render_html(report), inputs)
     for chart in report.charts:
-        check_output_path(directory / chart.name, inputs)
         with atomic_path(directory / chart.name) as temporary:
             temporary.write_bytes(chart.png)
     write_text(directory / "report.md", render_markdown(report), inputs)
