@@ -148,3 +148,42 @@ def test_a_report_in_english_writes_english(tmp_path):
     assert "## Method" in markdown and "## Appendix: settings" in markdown
     assert not any(word in markdown for word in ("Andel", "respondenter", "Metod", "svarade"))
     assert report.attributes[0].table["alternative"].tolist() == ["Ja", "Nej"]   # the same on all of a respondent's rows
+
+
+def _report(**fields):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(words=SV, min_group=5, by="svarsalternativ", **fields)
+
+
+@pytest.mark.parametrize("hidden, expected", [
+    (["Vet ej"], "Gruppen ”Vet ej” redovisas inte, eftersom färre än fem av respondenterna i den svarade med innehåll"),
+    (["Ja", "Vet ej"], "Grupperna ”Ja” och ”Vet ej” redovisas inte, eftersom färre än fem av respondenterna i var "
+                       "och en av dem svarade med innehåll"),
+    ([f"K{i}" for i in range(13)], "Här redovisas inte 13 grupper, eftersom färre än fem"),
+])
+def test_the_suppression_sentence_names_or_counts_the_groups_it_hides(hidden, expected):
+    from types import SimpleNamespace
+
+    from qualcode.reports.prose import hidden_note
+
+    note = hidden_note(_report(), SimpleNamespace(hidden=hidden))
+    assert note.startswith(expected) and note.endswith("I counts.csv står talen som ”<5”.")
+
+
+def test_section_notes_leave_out_zero_lines_and_caution_on_a_small_base():
+    from types import SimpleNamespace
+
+    from qualcode.reports.prose import section_notes
+
+    whole = SimpleNamespace(base=13, answered=13, uncoded=0, small_base=True)
+    assert section_notes(_report(), whole) == [
+        "Andelarna avser de 13 respondenter som svarade på frågan med innehåll.",
+        "Underlaget är litet: varje respondent motsvarar åtta procentenheter, så andelarna bör läsas med försiktighet."]
+    partial = SimpleNamespace(base=8, answered=20, uncoded=1, small_base=True)
+    assert section_notes(_report(), partial)[1:3] == [
+        "Svaret från en av dem fångas inte av något av kodbokens teman.",
+        "Av de 20 respondenterna gav 12 inget svar med innehåll (fältet tomt eller till exempel ”vet ej” eller "
+        "”-”) och ingår inte i basen."]
+    assert section_notes(_report(), SimpleNamespace(base=0, answered=4, uncoded=0, small_base=False)) == [
+        "Ingen av de fyra respondenterna svarade på frågan med innehåll."]

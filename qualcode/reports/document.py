@@ -18,7 +18,7 @@ from qualcode.reports.choices import (PER_QUESTION, PER_RESPONDENT, ChoiceColumn
 from qualcode.reports.counts import NO_CONTENT, UNCODED, choice_column, count_facts
 from qualcode.reports.outline import outline
 from qualcode.reports.quotes import Quoter
-from qualcode.reports.text import half_up_percent
+from qualcode.reports.text import digits, half_up_percent
 from qualcode.reports.words import RESIDUAL_ANSWERS, long_date, words_for
 
 TOP_THEMES_PER_GROUP = 3
@@ -254,14 +254,14 @@ def _add_groups(section, rows, facts, part, quoter, context):
     if not shown_groups or labels.empty:
         return
     table = grouped[grouped["group"].isin(shown_groups)]
-    cells = table.assign(cell=[f"{n} ({half_up_percent(n, b)} %)" if n else "0"
+    cells = table.assign(cell=[f"{digits(n, words)} ({half_up_percent(n, b)} %)" if n else "0"
                                for n, b in zip(table["respondents"], table["base"])])
     matrix = cells.pivot_table(index="label", columns="group", values="cell", aggfunc="first", sort=False)
     counts = table.pivot_table(index="label", columns="group", values="respondents", aggfunc="first", sort=False)
     keep = [label for label in labels if counts.loc[label, shown_groups].astype(int).sum() > 0]
     matrix = matrix.reindex(index=keep, columns=shown_groups)
     section.group_bases = {group: int(bases[group]) for group in shown_groups}
-    matrix.columns = [f"{group} (n={section.group_bases[group]})" for group in shown_groups]
+    matrix.columns = [f"{group} (n={digits(section.group_bases[group], words)})" for group in shown_groups]
     matrix.index.name = words["theme"]
     section.by_group = matrix.reset_index()
     section.groups = _group_views(table, shown_groups, part, quoter, choice)

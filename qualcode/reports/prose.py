@@ -96,7 +96,7 @@ def hidden_note(report, section):
         return None
     smallest = number(report.min_group, words)
     if len(hidden) > MAX_NAMED_GROUPS:
-        return words["hidden_counted"].format(n=number(len(hidden), words).capitalize(), min=smallest,
+        return words["hidden_counted"].format(n=number(len(hidden), words), min=smallest,
                                               min_digits=report.min_group)
     named = listing([f"”{group}”" for group in hidden], words)
     one = len(hidden) == 1

@@ -1,10 +1,17 @@
 """Small text helpers shared by the renderers: percentages, tables and quote lines."""
 import pandas as pd
 
+from qualcode.reports.words import THOUSANDS
+
 
 def half_up_percent(count, base):
     """``count`` of ``base`` in whole percent, halves rounded up: 1 of 8 -> 13."""
     return (200 * int(count) + int(base)) // (2 * int(base)) if base else 0
+
+
+def digits(n, words):
+    """A count in a table: 4 974 in Swedish (no-break space), 4,974 in English."""
+    return f"{int(n):,}".replace(",", THOUSANDS[words["language"]])
 
 
 def percent_of(count, base):
@@ -16,7 +23,8 @@ def theme_table(section, words):
     """A question's themes as a table for people: theme, respondents, share; commonest first,
     themes nobody raised left out (counts.csv has them)."""
     themes = section.shown_themes
-    return pd.DataFrame({words["theme"]: themes["label"], words["respondents"]: themes["respondents"],
+    return pd.DataFrame({words["theme"]: themes["label"],
+                         words["respondents"]: [digits(n, words) for n in themes["respondents"]],
                          words["share"]: [percent_of(n, b) for n, b in zip(themes["respondents"], themes["base"])]})
 
 
@@ -24,7 +32,8 @@ def closed_table(closed, words, heading=None):
     """A closed column's alternatives as a table for people: answer (or ``heading``),
     respondents, share."""
     table = closed.table
-    return pd.DataFrame({heading or words["answer"]: table["alternative"], words["respondents"]: table["respondents"],
+    return pd.DataFrame({heading or words["answer"]: table["alternative"],
+                         words["respondents"]: [digits(n, words) for n in table["respondents"]],
                          words["share"]: [f"{p} %" for p in table["percent"]]})
 
 

@@ -65,8 +65,8 @@ WORDS = {
         "hidden_named": "{groups} redovisas inte, eftersom färre än {min} av respondenterna i {which} "
                         "svarade med innehåll; så kan ingen enskild pekas ut. I counts.csv står talen "
                         "som ”<{min_digits}”.",
-        "hidden_counted": "{n} grupper redovisas inte, eftersom färre än {min} av respondenterna i var "
-                          "och en av dem svarade med innehåll; så kan ingen enskild pekas ut. I "
+        "hidden_counted": "Här redovisas inte {n} grupper, eftersom färre än {min} av respondenterna i "
+                          "var och en av dem svarade med innehåll; så kan ingen enskild pekas ut. I "
                           "counts.csv står talen som ”<{min_digits}”.",
         "hidden_group_one": "Gruppen {groups}", "hidden_group_many": "Grupperna {groups}",
         "hidden_which_one": "den", "hidden_which_many": "var och en av dem",
@@ -178,8 +178,8 @@ WORDS = {
         "hidden_named": "{groups} are not shown because fewer than {min} of the respondents in {which} "
                         "answered with content, so that no one can be singled out. counts.csv shows "
                         "their numbers as \"<{min_digits}\".",
-        "hidden_counted": "{n} groups are not shown because fewer than {min} of the respondents in "
-                          "each of them answered with content, so that no one can be singled out. "
+        "hidden_counted": "The table leaves out {n} groups because fewer than {min} of the respondents "
+                          "in each of them answered with content, so that no one can be singled out. "
                           "counts.csv shows their numbers as \"<{min_digits}\".",
         "hidden_group_one": "The group {groups}", "hidden_group_many": "The groups {groups}",
         "hidden_which_one": "it", "hidden_which_many": "each of them",
