@@ -88,6 +88,7 @@ class Quoter:
             self.rules = QuoteRules.from_codebook(self.codebook)
         self._carriers = rolled_up_codes(self.coded, self.codebook)
         self._content = self.coded.substantive.to_numpy(dtype=bool)
+        self._respondents = self.coded.respondents.tolist()
         self._units = {}
         self._unit_scores = {}
 
@@ -124,6 +125,7 @@ class Quoter:
         scores = _family_scores(self.coded, family, rows)
         rows, scores = best_candidates(rows, scores)
         self._need_units(rows)
+        self._score_units([row for row in rows if self._needs_scores(row, family)])
         options = []
         for row, score in zip(rows, scores):
             carrying, keyword = self._carrying(row, family)
@@ -151,9 +153,9 @@ class Quoter:
             return (_overlapping(units, marked) if marked else tuple(range(len(units)))), False
         if len(units) == 1:
             return (0,), False   # the answer is the sentence: its score is the sentence's score
-        if self.rules.score_texts is None:
+        scored = self._unit_scores.get(row)
+        if scored is None:
             return (), False
-        scored = self._sentence_scores(row)
         showing = [k for k in range(len(units))
                    if any(scored[k].get(code, 0.0) >= self.rules.thresholds.get(code, 0.5) for code in family)]
         best = max(showing, key=lambda k: max(scored[k].get(code, 0.0) for code in family), default=None)
@@ -165,15 +167,25 @@ class Quoter:
         for row, sentences in zip(missing, self.coded.sentences(missing) if missing else []):
             self._units[row] = quote_units(texts[row], sentences)
 
-    def _sentence_scores(self, row):
-        """Per unit of answer ``row``, {code: score} of the unit scored on its own."""
-        if row not in self._unit_scores:
-            text = self.coded.texts[row]
-            pieces = [text[start:end] for start, end in self._units[row]]
-            scores = self.rules.score_texts(pieces)
-            self._unit_scores[row] = [dict(zip(map(str, scores.columns), map(float, values)))
-                                      for values in scores.to_numpy()]
-        return self._unit_scores[row]
+    def _needs_scores(self, row, family):
+        """Whether only its sentences' own scores can show ``family`` in answer ``row``: it has
+        several sentences and neither keywords nor an analyst's mark for those codes."""
+        evidence = self.coded.evidence(row)
+        marked = any(evidence[code].matches or evidence[code].source == HUMAN for code in family if code in evidence)
+        return len(self._units[row]) > 1 and not marked
+
+    def _score_units(self, rows):
+        """Score each unit of the answers ``rows`` on its own, all in one call of
+        ``score_texts`` (kept per answer: {code: score} per unit)."""
+        rows = [row for row in rows if row not in self._unit_scores]
+        if self.rules.score_texts is None or not rows:
+            return
+        texts = self.coded.texts
+        pieces = [(row, texts[row][start:end]) for row in rows for start, end in self._units[row]]
+        scores = self.rules.score_texts([piece for _, piece in pieces])
+        names = list(map(str, scores.columns))
+        for (row, _), values in zip(pieces, scores.to_numpy()):
+            self._unit_scores.setdefault(row, []).append(dict(zip(names, map(float, values))))
 
     # -- choosing -----------------------------------------------------------------------------
     def _texts(self, options):
@@ -187,12 +199,12 @@ class Quoter:
         if not options:
             return None
         similarity, centrality = state.similarity()
-        respondents = self.coded.respondents
-        taken = {respondents.iat[pick.row] for pick in state.chosen}
+        respondents = self._respondents
+        taken = {respondents[pick.row] for pick in state.chosen}
         chosen_index = [pick.index for pick in state.chosen]
         best, best_value = None, -np.inf
         for i, option in enumerate(options):
-            if i in chosen_index or respondents.iat[option.row] in taken or (main_only and not option.main):
+            if i in chosen_index or respondents[option.row] in taken or (main_only and not option.main):
                 continue
             units = tuple(k for k in option.carrying if not self._keys(option.row, (k,)) & self.used)
             if not units:
@@ -221,7 +233,7 @@ class Quoter:
             quote = anonymise(quote, self.codebook)
         question = frame[coded.question_column].iat[pick.row] if coded.question_column else None
         attributes = [frame[column].iat[pick.row] for column in coded.attribute_columns]
-        return [code_id, label, quote, frame[coded.id_column].iat[pick.row], coded.respondents.iat[pick.row],
+        return [code_id, label, quote, frame[coded.id_column].iat[pick.row], self._respondents[pick.row],
                 round(pick.score, 3), question, _path(code_id, self.codebook)] + attributes
 
 
