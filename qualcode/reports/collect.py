@@ -26,7 +26,8 @@ class Collected:
     """A report's coded answers, collected: ``facts`` (see
     :func:`~qualcode.reports.counts.answer_facts`), ``codes`` (the counted (id, label) pairs),
     ``cooccurrence``, ``candidates`` (the answers that may be quoted, as CodedAnswers, in input
-    order) and the totals of the method section."""
+    order), the totals of the method section, and ``choices`` (the closed-answer columns
+    besides ``by`` whose raw values the facts hold)."""
 
     facts: pd.DataFrame
     codes: list

@@ -90,7 +90,6 @@ class Report:
     codebook: object
     metadata: dict = field(default_factory=dict)
     by: str | None = None
-    by_choice: ChoiceColumn | None = None
     min_group: int = 5
     anonymised: bool = False
     attributes: list = field(default_factory=list)      # ClosedTable per respondent attribute
@@ -135,7 +134,7 @@ def build_report(collected, codebook, min_group=5, per_code=3, anonymised=False,
     kinds = {column: column_kind(facts, _values_column(column, collected.by)) for column in choices}
     attributes = [_closed(facts, choices[c], collected.by, None, f"respondents-{_slug(c)}")
                   for c in choices if kinds[c] == PER_RESPONDENT]
-    context = _Context(collected, codebook, counts, words, choices, kinds, min_group, per_code, anonymised, rules)
+    context = _Context(collected, codebook, counts, words, choices, kinds, per_code, anonymised, rules)
     entries = outline(dict.fromkeys(facts["question"]), follow_up)
     with progress(entries, "Counting and quoting per question") as bar:
         sections = [_section(entry, context, str(n)) for n, entry in enumerate(bar, 1)]
@@ -147,7 +146,7 @@ def build_report(collected, codebook, min_group=5, per_code=3, anonymised=False,
         settings=_settings(codebook, metadata, collected.by, min_group, choices, follow_up, words),
         answers=collected.answers, respondents=collected.respondents, with_content=collected.with_content,
         question_column=collected.question_column, codebook=codebook, metadata=metadata, by=collected.by,
-        by_choice=by_choice, min_group=min_group, anonymised=anonymised,
+        min_group=min_group, anonymised=anonymised,
         attributes=[table for table in attributes if table is not None])
 
 
@@ -159,7 +158,6 @@ class _Context:
     words: dict
     choices: dict
     kinds: dict
-    min_group: int
     per_code: int
     anonymised: bool
     rules: object
