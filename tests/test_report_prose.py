@@ -187,3 +187,18 @@ def test_section_notes_leave_out_zero_lines_and_caution_on_a_small_base():
         "”-”) och ingår inte i basen."]
     assert section_notes(_report(), SimpleNamespace(base=0, answered=4, uncoded=0, small_base=False)) == [
         "Ingen av de fyra respondenterna svarade på frågan med innehåll."]
+
+
+def test_a_multi_choice_column_besides_by_is_tabulated_per_question(tmp_path):
+    from qualcode.reports import report_coded
+
+    frame = coded_frame()
+    frame["kryss"] = ["A|B", "A|B", "B", "A|C", "", "C", "A", "", "", ""]
+    report = report_coded(coded_answers(frame), CODEBOOK, tmp_path, multi_choice=["kryss:|"])
+    first = report.sections[0]
+    table = first.closed[0]
+    assert table.choice == ChoiceColumn("kryss", "|") and table.multi and not table.choice.detected
+    assert dict(zip(table.table["alternative"], table.table["respondents"])) == {"A": 3, "B": 2, "C": 2}
+    assert table.base == 5 and table.unanswered == 1       # r4 ticked nothing
+    assert not report.sections[1].closed                    # nothing ticked for q2
+    assert "Flera alternativ kunde väljas" in (tmp_path / "report.md").read_text(encoding="utf-8")
