@@ -108,7 +108,7 @@ def code_file(answers, codebook, output, *, reading=None, engine="local", schedu
     partitioned Parquet, the partitions are the chunks). Returns (answers, answers with a code).
     """
     from qualcode.coding.table import CODED_SUFFIXES
-    from qualcode.io import check_output_path
+    from qualcode.io import check_table_output
 
     codebook_object = load_codebook(codebook)
     plan = coding_plan(codebook_object, mode, embedder, threshold, seed, model, triage)
@@ -127,7 +127,7 @@ def code_file(answers, codebook, output, *, reading=None, engine="local", schedu
                             sample_size=sample_size, seed=plan.seed, annotate=plan.annotate, inputs=inputs)
     from qualcode.scale import code_file as code_in_chunks
 
-    check_output_path(output, inputs, CODED_SUFFIXES)
+    check_table_output(output, inputs, CODED_SUFFIXES)
     return code_in_chunks(answers, plan.estimator, output, reading or {}, codebook_object, plan.settings,
                           jobs=jobs, chunk_size=chunk_size or DEFAULT_CHUNK, sample_size=sample_size,
                           seed=plan.seed, annotate=plan.annotate, inputs=inputs)

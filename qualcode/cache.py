@@ -1,7 +1,8 @@
 """qualcode's on-disk caches: key → bytes stores in SQLite files in one folder.
 
 The folder is ``QUALCODE_CACHE_DIR`` (default ``~/.cache/qualcode``); deleting it clears every
-cache. A cache only saves time: one that cannot be read or written is skipped, never an error.
+cache. A cache only saves time: one that cannot be read or written is skipped, and a value that
+does not decode (a damaged or tampered file) is a miss and is dropped, never an error.
 Several processes may share a file (write-ahead log, waits on locks).
 """
 import os
@@ -38,9 +39,26 @@ class BlobStore:
         self._pending = None
         self._pending_lock = threading.Lock()
 
-    def get_many(self, keys):
-        """``{key: value}`` for those of ``keys`` in the store (including those just put)."""
-        return dict(self._select(keys, values=True))
+    def get_many(self, keys, decode=None):
+        """``{key: value}`` for those of ``keys`` in the store (including those just put).
+
+        With ``decode(key, value)``, the values are decoded; a value it cannot decode (any
+        exception) counts as missing and is removed from the store, so the caller computes it
+        again and the next run finds a good one.
+        """
+        found = dict(self._select(keys, values=True))
+        if decode is None:
+            return found
+        decoded, bad = {}, []
+        for key, value in found.items():
+            try:
+                decoded[key] = decode(key, value)
+            except Exception:  # whatever a damaged value makes the decoder raise
+                bad.append(key)
+        if bad:
+            explain(f"cache {self.path}: {len(bad)} damaged entries dropped")
+            self._submit(self._delete, bad)
+        return decoded
 
     def present(self, keys):
         """Those of ``keys`` in the store, without reading their values."""
@@ -51,7 +69,10 @@ class BlobStore:
 
         At most one write is pending, so memory holds one batch of values, never a queue.
         """
-        items = list(items)
+        self._submit(self._write, list(items))
+
+    def _submit(self, task, items):
+        """Run ``task(items)`` in the background writer, after the pending write."""
         with self._pending_lock:
             self._wait()
             if not self.usable or not items:
@@ -59,7 +80,7 @@ class BlobStore:
             if self._writer is None:
                 # its thread is joined when the interpreter exits: a pending write completes
                 self._writer = ThreadPoolExecutor(1, thread_name_prefix="qualcode-cache")
-            self._pending = self._writer.submit(self._write, items)
+            self._pending = self._writer.submit(task, items)
 
     def wait(self):
         """Return once the pending write, if any, is done."""
@@ -95,6 +116,13 @@ class BlobStore:
         try:
             with self._lock, self._db() as connection:
                 connection.executemany("INSERT OR IGNORE INTO blobs VALUES (?, ?)", items)
+        except (sqlite3.Error, OSError) as error:
+            self._give_up(error)
+
+    def _delete(self, keys):
+        try:
+            with self._lock, self._db() as connection:
+                connection.executemany("DELETE FROM blobs WHERE key = ?", [(key,) for key in keys])
         except (sqlite3.Error, OSError) as error:
             self._give_up(error)
 

@@ -1,10 +1,13 @@
 """Property tests: whatever bytes, table shapes or YAML arrive, the readers and the codebook
-loader either read them or raise a QualcodeError (a one-line message), never anything else.
+loader either read them or raise a QualcodeError (a one-line message), never anything else;
+hostile cells (formula prefixes, control characters, bidi and width disguises, very long tokens)
+round-trip through every writer and reader; YAML anchors and aliases stay within bounds.
 
-Deterministic (derandomized) and bounded: EXAMPLES inputs per property, 5 properties.
+Deterministic (derandomized) and bounded: EXAMPLES inputs per property.
 """
 import csv
 import io
+import time
 import zipfile
 
 import pandas as pd
@@ -27,6 +30,16 @@ SIGNATURES = [b"", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"PAR1", b"\xef\xbb\xbf",
               b"\xfe\xff", b"sep=;\n", b"id;text\n", b'{"id": 1}\n']
 
 cells = st.text(alphabet=CELL_CHARACTERS, max_size=12)
+# what hostile answers hold: formula prefixes, control characters and escape sequences, bidi
+# controls, full-width and mathematical letters, lone surrogates (JSON "\\ud800"), huge tokens
+HOSTILE_PIECES = ["=", "+", "-", "@", "\t", "\r", "'", "=HYPERLINK(\"x\")", "\x00", "\x01", "\x0b", "\x1b[31m",
+                  "\x1b]0;t\x07", "\x7f", "\x9b", "\u200e", "\u200f", "\u202b", "\u202e", "\u2066", "\ufeff", "\u00ad",
+                  "Ｆörändring", "𝐁𝐮𝐝𝐠𝐞𝐭", "ﬁ", "_x001B_", "<script>", "&amp;", "[a](javascript:b)", "å", "budget"]
+hostile_cells = st.one_of(
+    st.lists(st.sampled_from(HOSTILE_PIECES) | cells, max_size=6).map("".join),
+    st.sampled_from(["ha", "å", "!", "😀", "&amp;", "-"]).flatmap(
+        lambda piece: st.integers(100, 3000).map(lambda n: piece * n)),
+)
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +126,7 @@ def test_any_well_formed_csv_is_read_back_unchanged(folder, table):
     frame.to_csv(path, sep=table["delimiter"], encoding=table["encoding"], index=False,
                  lineterminator="\r\n")
     assert read_answers(path).frame.equals(frame)
-    write_table(frame, folder / "kodat.csv")
+    write_table(frame, folder / "kodat.csv", verbatim=True)
     assert read_answers(folder / "kodat.csv").frame.equals(frame)
 
 
@@ -124,7 +137,7 @@ yaml_values = st.recursive(
                          "keywords", "parent", "threshold", "status", "lable", "color"]) | cells,
         inner, max_size=5),
     max_leaves=20)
-yaml_files = st.one_of(
+yaml_files = st.one_of(  # anchors (&), aliases (*) and tags (!) among the characters
     yaml_values.map(lambda value: yaml.safe_dump(value, allow_unicode=True).encode()),
     st.text(alphabet="abc:- \n\t[]{}#&*!|>'\"%@`åäö", max_size=200).map(str.encode),
     st.binary(max_size=300),
@@ -140,3 +153,91 @@ def test_random_yaml_never_ends_in_a_traceback_in_the_codebook_loader(folder, da
         load_codebook(path)
     except QualcodeError as error:
         assert str(error) and "\n" not in str(error)
+
+
+hostile_tables = st.fixed_dictionaries({
+    "texts": st.lists(hostile_cells, min_size=1, max_size=6),
+    "kommun": hostile_cells,
+    "suffix": st.sampled_from([".csv", ".xlsx", ".jsonl", ".parquet"]),
+})
+
+
+@BOUNDED
+@given(table=hostile_tables)
+def test_hostile_cells_round_trip_through_every_writer_and_reader(folder, table):
+    from qualcode.io.cells import cell_text
+
+    texts = [cell_text(text.replace("\x00", "")) for text in table["texts"]]  # NUL makes a CSV binary
+    frame = pd.DataFrame({"id": [f"{i:03d}" for i in range(len(texts))],
+                          "kommun": cell_text(table["kommun"].replace("\x00", "")), "text": texts}, dtype="str")
+    path = folder / f"hostil{table['suffix']}"
+    write_table(frame, path, verbatim=True)
+    back = read_answers(path).frame
+    if table["suffix"] == ".xlsx":  # XML holds no surrogates and no lone U+FFFE/U+FFFF
+        frame = frame.map(lambda text: text.translate({0xFFFE: 0xFFFD, 0xFFFF: 0xFFFD}))
+    assert back.equals(frame)
+
+
+@BOUNDED
+@given(table=hostile_tables)
+def test_a_neutralised_csv_opens_without_formulas_and_its_sidecar_restores_it(folder, table):
+    from qualcode.io import output_set, sidecar_path
+    from qualcode.io.escape import neutralise_formula
+
+    texts = [text.replace("\x00", "") for text in table["texts"]]
+    frame = pd.DataFrame({"id": [f"{i:03d}" for i in range(len(texts))], "text": texts}, dtype="str")
+    path = folder / "rapport.csv"
+    with output_set([path, sidecar_path(path)]) as outputs:
+        outputs.write_table(path, frame)
+        outputs.write_sidecar(path, {"columns": {"id": "id", "text": "text"}})
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert all(neutralise_formula(value) == value or value.startswith("'") for value in raw["text"])
+    assert not any(value[:1] in "=+-@\t\r" and neutralise_formula(value) != value for value in raw["text"])
+    assert read_answers(path).frame["text"].tolist() == frame["text"].tolist()
+
+
+hostile_csvs = st.fixed_dictionaries({
+    "header": st.lists(st.sampled_from(["id", "text", "", "=kommun", "\u202eid", "Ｔext"]) | hostile_cells,
+                       min_size=1, max_size=5),
+    "rows": st.lists(st.lists(hostile_cells, max_size=5), max_size=6),
+    "delimiter": st.sampled_from([",", ";", "\t", "|"]),
+})
+
+
+@BOUNDED
+@given(shape=hostile_csvs)
+def test_hostile_csvs_never_end_in_a_traceback(folder, shape):
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=shape["delimiter"]).writerows([shape["header"], *shape["rows"]])
+    path = folder / "hostil.csv"
+    path.write_bytes(buffer.getvalue().encode("utf-8", "surrogatepass"))
+    reads_or_explains(path)
+
+
+def yaml_with_aliases(draw_depth, width):
+    """YAML where each level repeats the one above ``width`` times through aliases."""
+    lines = ["l0: &l0 [lol]"]
+    lines += [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * width)}]" for n in range(1, draw_depth)]
+    return "\n".join(lines + ["name: x", "codes: []"]) + "\n"
+
+
+hostile_yaml = st.one_of(
+    st.builds(yaml_with_aliases, st.integers(1, 12), st.integers(1, 12)),
+    st.integers(1, 3000).map(lambda depth: "name: " + "[" * depth + "]" * depth + "\n"),
+    st.integers(1, 400).map(lambda depth: "".join(" " * i + f"k{i}:\n" for i in range(depth)) + " " * depth + "x\n"),
+    st.lists(st.sampled_from(["name: ", "&a ", "*a", "[", "]", "{", "}", ",", "\n", "- ", "  ", "x", "<<: ",
+                              "!!python/object:os.system", "\"\\e\"", "\u202e", "Ｆ"]), max_size=40).map("".join),
+)
+
+
+@settings(BOUNDED, max_examples=EXAMPLES // 3)
+@given(text=hostile_yaml)
+def test_yaml_aliases_and_nesting_never_blow_up_the_codebook_loader(folder, text):
+    path = folder / "kodbok.yaml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    started = time.perf_counter()
+    try:
+        load_codebook(path)
+    except QualcodeError as error:
+        assert str(error) and "\n" not in str(error)
+    assert time.perf_counter() - started < 5

@@ -19,7 +19,7 @@ ANSWERS = pd.DataFrame({
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".jsonl", ".parquet"])
 def test_tables_round_trip_unchanged(tmp_path, suffix):
     path = tmp_path / f"kodat{suffix}"
-    write_table(ANSWERS, path)
+    write_table(ANSWERS, path, verbatim=True)
     assert read_answers(path).frame.equals(ANSWERS)
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
@@ -38,7 +38,7 @@ def test_xlsx_keeps_formula_like_answers_as_text(tmp_path):
     sheet = load_workbook(tmp_path / "k.xlsx").active
     assert [sheet.cell(row, 3).data_type for row in (2, 3)] == ["s", "s"]
     assert sheet.cell(2, 3).value == "=SUMMA(A1)"
-    assert sheet.cell(4, 3).value == "tab_x000b_bort"
+    assert sheet.cell(4, 3).value == "tab_x000B_bort"
 
 
 def test_markdown_escapes_pipes_and_line_breaks():
@@ -53,7 +53,8 @@ def test_interrupted_table_write_keeps_the_old_output_and_leaves_no_temporary(tm
     path.write_text("förra körningen\n", encoding="utf-8")
 
     def half_then_ctrl_c(frame, target, **options):
-        target.write_text("id,te", encoding="utf-8")
+        target.write("id,te")
+        target.flush()
         raise KeyboardInterrupt
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", half_then_ctrl_c)
@@ -63,9 +64,10 @@ def test_interrupted_table_write_keeps_the_old_output_and_leaves_no_temporary(tm
     assert [p.name for p in tmp_path.iterdir()] == ["kodat.csv"]
 
 
-def test_atomic_path_gives_a_sibling_with_the_same_extension(tmp_path):
+def test_atomic_path_gives_a_file_of_the_same_name_in_a_staging_folder_beside(tmp_path):
     with atomic_path(tmp_path / "figur.png") as temporary:
-        assert temporary.parent == tmp_path and temporary.suffix == ".png"
+        assert temporary.parent.parent == tmp_path and temporary.name == "figur.png"
+        assert temporary.parent.name.startswith(".figur.png.") and temporary.parent.name.endswith(".part")
         temporary.write_bytes(b"\x89PNG")
     assert (tmp_path / "figur.png").read_bytes() == b"\x89PNG"
     assert [p.name for p in tmp_path.iterdir()] == ["figur.png"]
@@ -94,7 +96,7 @@ def test_write_text_refuses_to_overwrite_an_input(tmp_path):
 
 
 def test_atomic_path_into_a_missing_folder_is_an_input_error(tmp_path):
-    with pytest.raises(InputError, match="cannot write here"):
+    with pytest.raises(InputError, match="saknas.* does not exist; create it first"):
         with atomic_path(tmp_path / "saknas" / "figur.png"):
             pass
 
@@ -110,7 +112,7 @@ def test_workbook_of_several_sheets_keeps_text_and_repeated_column_names(tmp_pat
     workbook = load_workbook(tmp_path / "rapport.xlsx")
     answers, notes = workbook["Svar"], workbook["Metod"]
     assert answers.cell(2, 3).value == "=SUMMA(A1)" and answers.cell(2, 3).data_type == "s"
-    assert answers.cell(4, 3).value == "tab_x000b_bort"
+    assert answers.cell(4, 3).value == "tab_x000B_bort"
     assert answers.cell(1, 1).font.bold and answers.freeze_panes == "A2"
     assert [[c.value for c in row] for row in notes.iter_rows(min_row=2)] == [["Kodbok", "digital_mognad"],
                                                                              ["Läge", "fast"]]

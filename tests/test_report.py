@@ -52,7 +52,7 @@ def _keyword_codebook():
 def test_report_writes_every_file_and_leaves_other_files_alone(report_dir):
     names = {p.name for p in report_dir.iterdir()}
     assert {"coded.csv", "coded.csv.meta.json", "counts.csv", "closed.csv", "quotes.csv", "cooccurrence.csv",
-            "report.html", "report.md", "report.docx", "report.xlsx", "notes.txt"} <= names
+            "report.html", "report.md", "report.docx", "report.xlsx", "report-charts", "notes.txt"} <= names
     assert not [n for n in names if n.startswith(".")]     # no temporary files left
     assert (report_dir / "notes.txt").read_text(encoding="utf-8") == "mine"
     meta = json.loads((report_dir / "coded.csv.meta.json").read_text(encoding="utf-8"))
@@ -80,7 +80,7 @@ def test_html_is_self_contained_with_chart_quotes_and_method(report_dir):
 def test_markdown_shows_the_charts_written_beside_it(report_dir):
     markdown = (report_dir / "report.md").read_text(encoding="utf-8")
     linked = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", markdown)
-    assert "chart-1-closed.png" in linked and "chart-1-themes.png" in linked
+    assert "report-charts/1-closed.png" in linked and "report-charts/1-themes.png" in linked
     for name in linked:
         assert (report_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -57,7 +57,7 @@ def test_the_source_reports_closed_answers_are_there_with_shares_of_all_responde
     markdown = (out / "report.md").read_text(encoding="utf-8")
     assert "| Nej | 11 | 55 % |" in markdown and "| Tjänstemän | 16 | 80 % |" in markdown
     for table in (ticks, competence):
-        assert f"]({table.chart.name})" in markdown and (out / table.chart.name).is_file()
+        assert f"](report-charts/{table.chart.name})" in markdown and (out / "report-charts" / table.chart.name).is_file()
 
 
 def test_the_follow_up_stands_under_its_question(norrbotten):

@@ -9,10 +9,9 @@ from qualcode.cli import cli
 from qualcode.codebook import load_codebook
 from qualcode.coding import Coder, code_table
 from qualcode.coding.analysed import analyse_answers
-from qualcode.io import read_answers
-from qualcode.scale import code_file, sources
+from qualcode.io import read_answers, sources, table_appender
+from qualcode.scale import code_file
 from qualcode.scale.sample import Sampler
-from qualcode.scale.writers import chunk_writer
 
 FAST = {"mode": "fast", "embedder": "default", "threshold": None, "seed": 0}
 
@@ -82,20 +81,26 @@ def test_streamed_csv_and_parquet_read_like_qualcode_io(answers_csv, default_cod
     monkeypatch.setattr(sources, "STREAM_FROM_BYTES", 0)
     for path in (answers_csv, tmp_path / "svar.parquet"):
         source = sources.open_answers(path, {"id_column": "id", "text_column": "text"}, chunk_size=100)
-        assert source.read_chunks.__qualname__.startswith(("_csv_source", "_parquet_source"))
+        assert source.read_chunks.__qualname__.startswith("_streamed_source")
         got = pd.concat([chunk for _, chunk in source.chunks()])
         pd.testing.assert_frame_equal(got.reset_index(drop=True), expected, check_dtype=False)
         assert (source.table.id_column, source.table.question_column) == ("id", "question")
 
 
-def test_streamed_input_refuses_repeated_ids(tmp_path, default_codebook_path, monkeypatch):
+@pytest.mark.parametrize("head_bytes, message", [(None, "'b' is in rows 3 and 5"),  # found in the head
+                                                  (12, "rows 3 and 5 have the same id")])  # found later
+def test_streamed_input_refuses_repeated_ids(tmp_path, default_codebook_path, monkeypatch, head_bytes, message):
+    from qualcode.io import readers
+
     path = tmp_path / "svar.csv"
     pd.DataFrame({"id": ["a", "b", "c", "b"], "text": ["x", "y", "z", "w"]}).to_csv(path, index=False)
     monkeypatch.setattr(sources, "STREAM_FROM_BYTES", 0)
+    if head_bytes:
+        monkeypatch.setattr(readers, "HEAD_BYTES", head_bytes)
     result = run("code", path, "--codebook", default_codebook_path, "-o", tmp_path / "out.csv",
                  "--mode", "fast", "--chunk-size", 2)
     assert result.exit_code == 2
-    assert "rows 3 and 5 have the same id" in result.output
+    assert message in result.output
     assert not list(tmp_path.glob("out.csv*")) and not list(tmp_path.glob(".out.csv*"))
 
 
@@ -115,7 +120,7 @@ def test_sample_is_the_same_however_rows_are_chunked():
 def test_no_output_when_writing_fails_midway(tmp_path):
     output = tmp_path / "coded.csv"
     output.write_text("previous", encoding="utf-8")
-    with pytest.raises(KeyboardInterrupt), chunk_writer(output) as write:
+    with pytest.raises(KeyboardInterrupt), table_appender(output, verbatim=True) as write:
         write(pd.DataFrame({"a": [1]}))
         raise KeyboardInterrupt
     assert output.read_text(encoding="utf-8") == "previous"

@@ -2,16 +2,19 @@
 
 Subcommands live in their own modules and are imported only when run, so ``qualcode --help``
 stays fast. Every :class:`~qualcode.errors.QualcodeError` becomes one line on stderr and the
-exit status SPEC gives; Ctrl-C exits 130 without a traceback.
+exit status SPEC gives; Ctrl-C exits 130 and SIGTERM 143 without a traceback, partial outputs
+removed. Warnings say what happened, without a library's file and line.
 """
 import importlib
 import os
 import sys
+import warnings
 
 import click
 
 from qualcode import __version__
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, Terminated, handle_termination
+from qualcode.progress import echo, explain, own_warning, say
 
 # command name -> (module, attribute, one-line purpose shown by --help)
 COMMANDS = {
@@ -59,22 +62,40 @@ class QualcodeGroup(LazyGroup):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
         except QualcodeError as error:
-            click.echo(f"Error: {error}", err=True)
+            echo(f"Error: {_one_line(error)}", err=True)
             ctx.exit(error.exit_code)
+        except Terminated as stop:
+            echo("Terminated; no partial output was left.", err=True)
+            ctx.exit(128 + stop.signal)
         except KeyboardInterrupt:
-            click.echo("Interrupted; no partial output was left.", err=True)
+            echo("Interrupted; no partial output was left.", err=True)
             ctx.exit(130)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise  # usage errors and exits: click reports them itself
         except Exception as error:  # a bug: still one line, unless the developer asks for more
             if os.environ.get("QUALCODE_DEBUG"):
                 raise
-            click.echo(f"Error: unexpected {type(error).__name__}: {error}. This is a bug in qualcode; "
-                       "please report it with the command you ran (QUALCODE_DEBUG=1 shows the traceback).",
-                       err=True)
+            echo(f"Error: unexpected {type(error).__name__}: {_one_line(error)}. This is a bug in qualcode; "
+                 "please report it with the command you ran (QUALCODE_DEBUG=1 shows the traceback).", err=True)
             ctx.exit(1)
+
+
+def _one_line(error):
+    return " ".join(str(error).split("\n"))
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """Warnings of qualcode (and the Python warnings raised for the analyst's data) as one
+    line; those of the libraries underneath (pandas, scikit-learn) only with --verbose."""
+    text = f"Warning: {_one_line(message)}"
+    if own_warning(filename):
+        say(text)
+    else:
+        explain(f"{text} ({category.__name__})")
 
 
 @click.group(cls=QualcodeGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,6 +106,7 @@ def cli():
 
 def main(argv=None):
     """Entry point of the ``qualcode`` console script."""
+    handle_termination()
     cli.main(args=argv, prog_name="qualcode")
 
 

@@ -3,6 +3,8 @@ from pathlib import Path
 
 import click
 
+from qualcode.progress import echo
+
 PATH = click.Path(path_type=Path)
 
 
@@ -19,7 +21,7 @@ def validate_command(files):
 
     for path in files:
         codebook = load_codebook(path)
-        click.echo(f"{path}: valid, {len(codebook)} codes "
+        echo(f"{path}: valid, {len(codebook)} codes "
                    f"({len(codebook.active_codes)} active), content hash "
                    f"{codebook.content_hash[:12]}")
 
@@ -32,7 +34,7 @@ def show_command(file, brief):
     from qualcode.codebook import load_codebook
     from qualcode.codebook.render import codebook_tree
 
-    click.echo(codebook_tree(load_codebook(file), with_descriptions=not brief), nl=False)
+    echo(codebook_tree(load_codebook(file), with_descriptions=not brief), nl=False)
 
 
 @codebook_group.command("diff")
@@ -43,7 +45,7 @@ def diff_command(old, new):
     from qualcode.codebook import load_codebook
     from qualcode.codebook.diff import diff_codebooks
 
-    click.echo(diff_codebooks(load_codebook(old), load_codebook(new)).to_text())
+    echo(diff_codebooks(load_codebook(old), load_codebook(new)).to_text())
 
 
 @codebook_group.command("new")
@@ -55,10 +57,10 @@ def new_command(output):
     from qualcode.io import write_text
 
     if output is None:
-        click.echo(TEMPLATE, nl=False)
+        echo(TEMPLATE, nl=False)
         return
     write_text(output, TEMPLATE)
-    click.echo(f"Wrote {output}; edit it, then run: qualcode codebook validate {output}")
+    echo(f"Wrote {output}; edit it, then run: qualcode codebook validate {output}")
 
 
 @codebook_group.command("export")
@@ -76,7 +78,7 @@ def export_command(file, output, plain):
     codebook = load_codebook(file)
     with atomic_path(output) as temporary:
         temporary.write_bytes(codebook_to_qdc(codebook, with_qualcode_fields=not plain))
-    click.echo(f"Wrote {output}: {len(codebook)} codes")
+    echo(f"Wrote {output}: {len(codebook)} codes")
 
 
 @codebook_group.command("import")
@@ -92,5 +94,5 @@ def import_command(file, output, name, language):
     check_output_path(output, inputs=(file,), suffixes=(".yaml", ".yml"))
     codebook = read_qdc(file, name=name, language=language)
     write_text(output, codebook.to_yaml(), inputs=(file,))
-    click.echo(f"Wrote {output}: {len(codebook)} codes; check it with: "
+    echo(f"Wrote {output}: {len(codebook)} codes; check it with: "
                f"qualcode codebook show {output}")

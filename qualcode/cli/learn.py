@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli.options import answer_options, verbosity_options
-from qualcode.progress import say
+from qualcode.progress import echo, say
 
 FEW_POSITIVES = 3  # below this many coded examples a code is said to stay close to the codebook
 
@@ -14,18 +14,21 @@ ID_OPTION = click.option("--id-column", default=None,
                               ".meta.json, else 'id').")
 REPORT_OUTPUT = click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
                              help="Also write the report: .csv (per-code table), .xlsx (every table, "
-                                  "disagreements with their text) or .json.")
+                                  "disagreements with their text) or .json; with -q it is then not printed.")
 
 
 def _report(make_report, output, inputs):
-    """Check ``-o`` first, then build the report, print it and write it when asked."""
+    """Check ``-o`` first, then build the report, print it (unless it goes to a file with
+    --quiet) and write it when asked."""
     from qualcode.io import check_output_path
     from qualcode.learn.evaluate import REPORT_SUFFIXES
+    from qualcode.progress import QUIET, verbosity
 
     if output is not None:
         check_output_path(output, inputs=inputs, suffixes=REPORT_SUFFIXES)
     report = make_report()
-    click.echo(report.to_text(), nl=False)
+    if output is None or verbosity() > QUIET:
+        echo(report.to_text(), nl=False)
     if output is not None:
         report.write(output, inputs=inputs)
         say(f"Wrote {output}")
@@ -89,7 +92,7 @@ def queue_command(coded, count, diversity, embedder, id_column, output):
     queue = select_queue(read_coded(coded, id_column, text_required=False), count, embedder=embedder, diversity=diversity)
     if output is None:
         for row in queue.itertuples(index=False):
-            click.echo(f"{row.rank:>3}. {row.id}  uncertainty {row.uncertainty:.2f}  codes: {row.codes or '-'}  "
+            echo(f"{row.rank:>3}. {row.id}  uncertainty {row.uncertainty:.2f}  codes: {row.codes or '-'}  "
                        f"borderline: {row.borderline}\n     {row.text}")
     else:
         write_table(queue, output, inputs=(coded,))

@@ -3,6 +3,8 @@ from pathlib import Path
 
 import click
 
+from qualcode.progress import echo
+
 PATH = click.Path(path_type=Path)
 
 
@@ -19,13 +21,12 @@ def export_qdpx_command(coded, codebook_path, output, unit):
     from qualcode.codebook import load_codebook
     from qualcode.coding import read_coded
     from qualcode.reports.qdpx import build_qdpx
-    from qualcode.io import atomic_path, check_output_path
+    from qualcode.io import atomic_path, check_output_path, sidecar_path
 
-    sidecar = coded.with_name(coded.name + ".meta.json")
-    check_output_path(output, inputs=(coded, sidecar, codebook_path), suffixes=(".qdpx",))
+    check_output_path(output, inputs=(coded, sidecar_path(coded), codebook_path), suffixes=(".qdpx",))
     codebook = load_codebook(codebook_path)
     table = read_coded(coded)
     archive = build_qdpx(table, codebook, unit=unit)
     with atomic_path(output) as temporary:
         temporary.write_bytes(archive)
-    click.echo(f"Wrote {output}: {len(table.frame)} answers as text sources")
+    echo(f"Wrote {output}: {len(table.frame)} answers as text sources")

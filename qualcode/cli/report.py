@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli.options import answer_options, coding_options, verbosity_options
-from qualcode.progress import say
+from qualcode.progress import echo, say
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".md")
 CODEBOOK_OPTION = click.option("--codebook", "codebook_path", type=click.Path(path_type=Path),
@@ -17,15 +17,15 @@ def _output_option(what):
                         help=f"Write {what} to this file (.csv, .xlsx, .md) instead of printing.")
 
 
-def _load(coded_path, codebook_path, output):
-    """Check the output path, then read the coded table and the optional codebook."""
+def _load(coded_path, codebook_path, outputs):
+    """Check the output paths, then read the coded table and the optional codebook."""
     from qualcode.codebook import load_codebook
     from qualcode.io import check_output_path
     from qualcode.reports import read_coded
 
     inputs = [p for p in (coded_path, codebook_path) if p is not None]
-    if output is not None:
-        check_output_path(output, inputs, TABLE_SUFFIXES)
+    for output in outputs:
+        check_output_path(output, inputs, TABLE_SUFFIXES if output == outputs[0] else None)
     codebook = load_codebook(codebook_path) if codebook_path is not None else None
     coded = read_coded(coded_path)
     unknown = [code for code in coded.code_ids if codebook is not None and code not in codebook]
@@ -39,7 +39,7 @@ def _show(frame, output, inputs):
     from qualcode.io import write_table
 
     if output is None:
-        click.echo(frame.to_string(index=False, max_colwidth=70))
+        echo(frame.to_string(index=False, max_colwidth=70))
     else:
         write_table(frame, output, inputs)
         say(f"Wrote {output}")
@@ -55,29 +55,27 @@ def _show(frame, output, inputs):
 @verbosity_options
 def counts_command(coded_path, codebook_path, by, min_group, output):
     """Count respondents per code, overall and per group."""
+    from qualcode.io import output_set
     from qualcode.reports import cooccurrence, count_codes, displayed_counts
-
-    coded, codebook, inputs = _load(coded_path, codebook_path, output)
-    counts = count_codes(coded, codebook, by=by, min_group=min_group)
-    matrix = cooccurrence(coded, codebook).reset_index()
-    _show(displayed_counts(counts), output, inputs)
-    if output is None:
-        click.echo("")
-        click.echo(matrix.to_string(index=False))
-        return
-    _show(matrix, output.with_name(f"{output.stem}.cooccurrence{output.suffix}"), inputs)
-    _write_chart(counts, output.with_suffix(".png"), codebook)
-
-
-def _write_chart(counts, path, codebook):
-    """A bar chart of the overall shares (one panel: the first question, or all answers)."""
-    from qualcode.io import atomic_path, check_output_path
     from qualcode.reports.chart import counts_chart
 
-    check_output_path(path)
-    with atomic_path(path) as temporary:
-        temporary.write_bytes(counts_chart(counts, codebook))
-    say(f"Wrote {path}")
+    paths = [] if output is None else [output, output.with_name(f"{output.stem}.cooccurrence{output.suffix}"),
+                                       output.with_suffix(".png")]
+    coded, codebook, inputs = _load(coded_path, codebook_path, paths)
+    counts = count_codes(coded, codebook, by=by, min_group=min_group)
+    matrix = cooccurrence(coded, codebook).reset_index()
+    if output is None:
+        _show(displayed_counts(counts), None, inputs)
+        echo("")
+        echo(matrix.to_string(index=False))
+        return
+    table, side_table, chart = paths
+    with output_set(paths, inputs) as outputs:  # the counts and their side files land together
+        outputs.write_table(table, displayed_counts(counts))
+        outputs.write_table(side_table, matrix)
+        outputs.write_bytes(chart, counts_chart(counts, codebook))
+    for path in paths:
+        say(f"Wrote {path}")
 
 
 @click.command("quotes")
@@ -93,10 +91,10 @@ def quotes_command(coded_path, codebook_path, per_code, anonymise, output):
     from qualcode.reports import select_quotes
     from qualcode.reports.text import quotes_text
 
-    coded, codebook, inputs = _load(coded_path, codebook_path, output)
+    coded, codebook, inputs = _load(coded_path, codebook_path, [] if output is None else [output])
     quotes = select_quotes(coded, codebook, per_code, anonymise)
     if output is None:
-        click.echo(quotes_text(quotes))
+        echo(quotes_text(quotes))
     else:
         _show(quotes, output, inputs)
 

@@ -19,8 +19,11 @@ import yaml
 from lxml import etree
 
 from qualcode import __version__
+from qualcode.codebook.loader import load_yaml_data
 from qualcode.codebook.model import Code, Codebook
 from qualcode.errors import InputError, located
+from qualcode.io.archives import refuse_large_members, size_text
+from qualcode.io.escape import xml_text
 
 CODEBOOK_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 GUID_NAMESPACE = uuid.UUID("6f1c1a52-8d0e-5c1b-9a57-0c0dec0debf0")
@@ -31,6 +34,8 @@ FENCED_BLOCK = re.compile(rf"\s*{re.escape(FENCE_OPEN)}\r?\n(.*?)\r?\n{re.escape
 EXTRA_FIELDS = ("id", "include", "exclude", "keywords", "exclude_keywords", "examples",
                 "threshold", "status", "note")
 LEADING_NUMBERING = re.compile(r"^\d+(\.\d+)*[.)]?\s+")
+MAX_XML_BYTES = 256 * 2**20  # far above any real codebook or project.qde
+EXPORT_CODEBOOK = "export the codebook alone as .qdc from your tool"
 FOLDED_LETTERS = str.maketrans({"å": "a", "ä": "a", "ö": "o", "æ": "ae", "ø": "o", "ß": "ss"})
 
 
@@ -59,11 +64,11 @@ def append_codes(parent_element, codebook: Codebook, namespace: str,
     """Append the code tree as REFI-QDA ``Code`` elements (also used in ``project.qde``)."""
     def add(element, code):
         child = etree.SubElement(element, _tag(namespace, "Code"), guid=code_guid(code.id),
-                                 name=code.label, isCodable="true")
+                                 name=xml_text(code.label), isCodable="true")
         if code.color:
             child.set("color", code.color.upper())
         description = etree.SubElement(child, _tag(namespace, "Description"))
-        description.text = description_with_fields(code) if with_qualcode_fields else code.description
+        description.text = xml_text(description_with_fields(code) if with_qualcode_fields else code.description)
         for grandchild in codebook.children(code.id):
             add(child, grandchild)
 
@@ -105,22 +110,49 @@ def read_qdc(path, name: str | None = None, language: str = "sv") -> Codebook:
 
 
 def _parse_xml(path):
-    """The root element of a .qdc/.qde file, or of project.qde inside a .qdpx archive."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    """The root element of a .qdc/.qde file, or of project.qde inside a .qdpx archive, parsed
+    only up to the end of its <CodeBook> (what comes after it is never read). A file, or an
+    archive member by its declared size, larger than MAX_XML_BYTES is refused unread."""
     try:
         if zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as archive:
-                return etree.fromstring(archive.read("project.qde"), parser)
-        return etree.parse(str(path), parser).getroot()
+                member = archive.getinfo("project.qde")
+                refuse_large_members(path, archive, {member.filename}, MAX_XML_BYTES, EXPORT_CODEBOOK)
+                with archive.open(member) as stream:
+                    return _codebook_root(stream)
+        if path.stat().st_size > MAX_XML_BYTES:
+            raise InputError(located(path, f"it is {size_text(path.stat().st_size)}, more than the "
+                                           f"{size_text(MAX_XML_BYTES)} expected; {EXPORT_CODEBOOK}"))
+        with open(path, "rb") as stream:
+            return _codebook_root(stream)
     except KeyError:
         raise InputError(located(path, "is a zip archive without project.qde; give a .qdc "
                                  "codebook or a .qdpx project")) from None
-    except OSError:
-        raise InputError(located(path, "no such file or not readable; check the path")) from None
+    except (OSError, zipfile.BadZipFile) as error:
+        raise InputError(located(path, f"cannot be read ({getattr(error, 'strerror', None) or error}); "
+                                 "check the path, or export the file again")) from None
     except etree.XMLSyntaxError as error:
         line = error.position[0] if error.position else None
         raise InputError(located(path, f"is not well-formed XML ({error.msg}); export the "
                                  "codebook again", line=line)) from None
+
+
+def _codebook_root(stream):
+    """Parse XML from ``stream`` (entities never resolved, nothing fetched) up to the end of
+    the <CodeBook> element; elements read past are dropped, so memory stays small."""
+    root = None
+    for event, element in etree.iterparse(stream, events=("start", "end"), resolve_entities=False,
+                                          no_network=True, huge_tree=False, load_dtd=False):
+        if event == "start":
+            root = root if root is not None else element
+            continue
+        if _local(element) == "CodeBook" and (element is root or element.getparent() is root):
+            return element
+        if element.getparent() is root and _local(root) != "CodeBook":  # a finished part of a project
+            element.clear()
+            while element.getprevious() is not None:
+                del root[0]
+    return root
 
 
 def _collect(element, parent_entry, path, entries):
@@ -150,11 +182,10 @@ def _split_description(text, path, element):
     if not match:
         return text, {}
     try:
-        fields = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError:
-        raise InputError(located(path, "the ```qualcode block in this code's Description is not "
-                                 "valid YAML; fix or delete the block", line=element.sourceline,
-                                 field="Description")) from None
+        fields = load_yaml_data(match.group(1), str(path), element.sourceline) or {}
+    except InputError as error:
+        raise InputError(f"{error} (in the ```qualcode block of this code's Description; fix or "
+                         "delete the block)") from None
     if not isinstance(fields, dict):
         fields = {}
     return text[:match.start()].strip(), {key: value for key, value in fields.items()
@@ -229,4 +260,15 @@ def _child(element, name):
 
 def _child_text(element, name):
     child = _child(element, name)
-    return child.text if child is not None else None
+    return _plain_text(child) if child is not None else None
+
+
+def _plain_text(element):
+    """The text of ``element``: entity references (never resolved) and comments are left out,
+    the text around them kept."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str):
+            parts.append(_plain_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)

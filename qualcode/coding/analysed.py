@@ -153,7 +153,8 @@ class AnalysisCache:
     def lookup(self, texts):
         """``{text: AnalysedAnswer}`` for those of ``texts`` already in the cache."""
         keys = {_text_key(text): text for text in texts}
-        return {keys[key]: _decoded(keys[key], blob) for key, blob in self.store.get_many(keys).items()}
+        found = self.store.get_many(keys, decode=lambda key, blob: _decoded(keys[key], blob))
+        return {keys[key]: answer for key, answer in found.items()}
 
     def store_views(self, answers):
         """Add ``answers`` (AnalysedAnswer views) to the cache."""

@@ -162,8 +162,11 @@ class CodedAnswers:
 
     @property
     def respondents(self):
-        """Who gave each answer: the respondent column, else each answer's own id."""
-        return self.frame[self.respondent_column or self.id_column].astype(str)
+        """Who gave each answer: the respondent column, else each answer's own id (also where
+        the respondent cell is blank)."""
+        from qualcode.io.answers import respondent_ids
+
+        return respondent_ids(self.frame, self.respondent_column, self.id_column)
 
     @property
     def questions(self):
@@ -225,7 +228,7 @@ def read_coded(path, id_column=None, text_required=True):
     """
     from qualcode.io import column_roles
     from qualcode.io.answers import table_from_sheet
-    from qualcode.io.readers import read_sheet
+    from qualcode.io import read_sheet
 
     path = Path(path)
     roles = column_roles(path)

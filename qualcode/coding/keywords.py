@@ -70,7 +70,8 @@ def keyword_lemmas(keywords):
     edit need not load the lemma lexicon at all when the answers' analyses are cached too."""
     words = list(dict.fromkeys(w for keyword in keywords for w in keyword.lower().split() if not w.endswith("*")))
     store = blob_store(f"keyword-lemmas-{analysis_fingerprint()[:16]}.sqlite")
-    lemmas = {word.decode(): lemma.decode() for word, lemma in store.get_many(w.encode() for w in words).items()}
+    stored = store.get_many([w.encode() for w in words], decode=lambda word, lemma: lemma.decode())
+    lemmas = {word.decode(): lemma for word, lemma in stored.items()}
     missing = [word for word in words if word not in lemmas]
     lemmas.update((word, lemmatise(word)) for word in missing)
     store.put_many([(word.encode(), lemmas[word].encode()) for word in missing])

@@ -49,15 +49,24 @@ class LemmaFeatures:
         """The TF-IDF matrix of ``answers`` (read from the cache when it was made before)."""
         store = blob_store("lemma-features.sqlite") if cache else None
         key = self.key_ + corpus_key(answers)
-        stored = store.get_many([key]).get(key) if store else None
+        shape = (len(answers), len(self.vectorizer_.vocabulary_))
+        stored = store.get_many([key], decode=lambda _, blob: _matrix(blob, shape)).get(key) if store else None
         if stored is not None:
-            return sparse.load_npz(io.BytesIO(stored))
+            return stored
         matrix = self.vectorizer_.transform([content_terms(answer.words) for answer in answers])
         if store:
             buffer = io.BytesIO()
             sparse.save_npz(buffer, matrix, compressed=False)
             store.put_many([(key, buffer.getvalue())])
         return matrix
+
+
+def _matrix(blob, shape):
+    """A cached matrix; ValueError for one that is not of ``shape`` (a damaged cache entry)."""
+    matrix = sparse.load_npz(io.BytesIO(blob))
+    if matrix.shape != shape:
+        raise ValueError(f"a cached matrix of shape {matrix.shape}, not {shape}")
+    return matrix
 
 
 def _identity(tokens):

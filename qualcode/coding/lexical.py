@@ -116,8 +116,8 @@ class LexicalMatcher:
         store = blob_store(f"matches-{lexical_fingerprint()[:16]}.sqlite") if cache else None
         corpus = corpus_key(answers)
         keys = {code.id: _code_key(code) + corpus for code in self.codes}
-        stored = store.get_many(keys.values()) if store else {}
-        found = {code_id: _decoded(stored[key]) for code_id, key in keys.items() if key in stored}
+        stored = store.get_many(keys.values(), decode=lambda key, blob: _decoded(blob)) if store else {}
+        found = {code_id: stored[key] for code_id, key in keys.items() if key in stored}
         missing = [code for code in self.codes if code.id not in found]
         if missing:
             index = self._index_of(missing)

@@ -1,5 +1,4 @@
 """Coding a table of answers: the coded table of SPEC "Coded answers out" and its sidecar."""
-import json
 import warnings
 from datetime import datetime, timezone
 
@@ -31,8 +30,9 @@ def coded_frame(frame, result):
     coded = frame.drop(columns=clashing).copy()
     # explicit str columns: an empty chunk (an empty Parquet partition) must have the same schema
     coded["codes"] = pd.Series(result.codes_cells(), index=coded.index, dtype=str)
-    for code_id in result.code_ids:
-        coded[f"score_{code_id}"] = result.scores[code_id].to_numpy()
+    scores = pd.DataFrame({f"score_{code_id}": result.scores[code_id].to_numpy() for code_id in result.code_ids},
+                          index=coded.index)  # at once: a column at a time fragments a frame of many codes
+    coded = pd.concat([coded, scores], axis=1)
     coded["evidence"] = pd.Series(result.evidence_cells(), index=coded.index, dtype=str)
     return coded
 
@@ -50,8 +50,3 @@ def coding_metadata(codebook, table, settings):
                     "question": table.question_column, "respondent": table.respondent_column},
         "codes": [code.id for code in codebook.codes if code.status != "suggested"],
     }
-
-
-def metadata_json(metadata):
-    """The sidecar as pretty JSON text."""
-    return json.dumps(metadata, ensure_ascii=False, indent=2) + "\n"

@@ -3,6 +3,7 @@ import base64
 import html
 
 from qualcode.discover.represent import shortened
+from qualcode.io.escape import markdown_text as md
 
 MAX_QUOTE_CHARS = 400
 SHOWN_CODES = 3
@@ -50,14 +51,14 @@ def _label(code_id, discovery):
 
 def themes_markdown(discovery, map_name):
     """themes.md: a summary, the map and one section per theme."""
-    lines = [f"# Themes in {discovery.source}", "", discovery.summary, "",
+    lines = [f"# Themes in {md(discovery.source)}", "", md(discovery.summary), "",
              f"![Map of the {discovery.unit_word}]({map_name})", ""]
     for section in theme_sections(discovery):
-        lines += [f"## {section['title']}", "", f"- Size: {section['size']}", f"- Words: {section['terms']}"]
+        lines += [f"## {md(section['title'])}", "", f"- Size: {section['size']}", f"- Words: {md(section['terms'])}"]
         if section["relation"]:
-            lines.append(f"- Codebook: {section['relation']}")
+            lines.append(f"- Codebook: {md(section['relation'])}")
         lines.append("")
-        lines += [f"> {quote} ({answer_id})\n" for quote, answer_id in section["quotes"]]
+        lines += [f"> {md(quote)} ({md(str(answer_id))})\n" for quote, answer_id in section["quotes"]]
     return "\n".join(lines)
 
 
@@ -86,16 +87,16 @@ def themes_html(discovery, png):
 
 def suggestions_markdown(discovery):
     """suggestions.md: candidate new codes and keywords missing from existing codes."""
-    lines = [f"# Codebook suggestions from {discovery.source}", "",
+    lines = [f"# Codebook suggestions from {md(discovery.source)}", "",
              "Review these, then compare the draft with `qualcode codebook diff` "
              "(candidate codes have `status: suggested` and are not applied until made active).", "",
              "## Candidate new codes", ""]
     candidates = [(theme, discovery.candidate_ids[theme.id]) for theme in discovery.model.themes_
                   if theme.id in discovery.candidate_ids]
-    lines += [f"- `{code_id}`: {theme.name} ({theme.answers} answers; theme {theme.id + 1})"
+    lines += [f"- `{code_id}`: {md(theme.name)} ({theme.answers} answers; theme {theme.id + 1})"
               for theme, code_id in candidates] or ["None: most answers of every theme carry a code."]
     lines += ["", "## Keywords missing from existing codes", ""]
-    lines += [f"- `{code_id}` ({discovery.codebook[code_id].label}): {', '.join(words)}"
+    lines += [f"- `{code_id}` ({md(discovery.codebook[code_id].label)}): {md(', '.join(words))}"
               for code_id, words in discovery.missing.items()] or ["None found."]
     return "\n".join(lines) + "\n"
 

@@ -175,24 +175,24 @@ def check_output_dir(folder, inputs=()):
 
 
 def write_discovery(discovery, folder, inputs=()):
-    """Write the output files into ``folder`` (each atomically); returns their paths."""
-    from qualcode.io import atomic_path, write_table, write_text
+    """Write the output files into ``folder``, all replacing the earlier ones together or none;
+    returns their paths."""
+    from qualcode.io import output_set
 
     check_output_dir(folder, inputs)
     folder = Path(folder)
-    folder.mkdir(exist_ok=True)
     paths = {name: folder / name for name in OUTPUT_FILES}
     png = map_png(discovery.model)
-    with atomic_path(paths["map.png"]) as temporary:
-        temporary.write_bytes(png)
-    write_table(clusters_frame(discovery), paths["clusters.csv"], inputs)
-    write_text(paths["themes.md"], themes_markdown(discovery, "map.png"), inputs)
-    write_text(paths["themes.html"], themes_html(discovery, png), inputs)
-    if discovery.draft is not None:
-        write_text(paths["suggested_codebook.yaml"], discovery.draft.to_yaml(), inputs)
-    else:  # nothing to suggest: a draft left by an earlier run would mislead
-        paths.pop("suggested_codebook.yaml").unlink(missing_ok=True)
-    write_text(paths["suggestions.md"], suggestions_markdown(discovery), inputs)
+    with output_set(paths.values(), inputs, name="discovery", create_folder=True) as outputs:
+        outputs.write_bytes(paths["map.png"], png)
+        outputs.write_table(paths["clusters.csv"], clusters_frame(discovery))
+        outputs.write_text(paths["themes.md"], themes_markdown(discovery, "map.png"))
+        outputs.write_text(paths["themes.html"], themes_html(discovery, png))
+        if discovery.draft is not None:
+            outputs.write_text(paths["suggested_codebook.yaml"], discovery.draft.to_yaml())
+        else:  # nothing to suggest: a draft left by an earlier run would mislead
+            outputs.remove(paths.pop("suggested_codebook.yaml"))
+        outputs.write_text(paths["suggestions.md"], suggestions_markdown(discovery))
     return list(paths.values())
 
 

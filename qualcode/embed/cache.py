@@ -36,7 +36,7 @@ class CachedEmbedder(Embedder):
 
     def _embed(self, texts, kind):
         keys = [text_key(self.name, kind, text) for text in texts]
-        found = {key: np.frombuffer(blob, dtype=np.float32) for key, blob in self._vectors().get_many(keys).items()}
+        found = self._vectors().get_many(keys, decode=lambda key, blob: _vector(blob, self.dim))
         missing = list(dict.fromkeys(key for key in keys if key not in found))
         if missing:
             text_of = dict(zip(keys, texts))
@@ -47,6 +47,14 @@ class CachedEmbedder(Embedder):
 
     def _vectors(self):
         return self._store or blob_store(self._file_name)
+
+
+def _vector(blob, dim):
+    """A cached vector; ValueError for one that is not ``dim`` float32 values (a damaged entry)."""
+    vector = np.frombuffer(blob, dtype=np.float32)
+    if vector.shape != (dim,):
+        raise ValueError(f"a cached vector of {vector.size} values, not {dim}")
+    return vector
 
 
 __all__ = ["CachedEmbedder", "cache_dir", "text_key"]

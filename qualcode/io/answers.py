@@ -7,7 +7,8 @@ import pandas as pd
 from qualcode.errors import InputError, located
 from qualcode.io.columns import (id_like_columns, list_columns, missing_column_message,
                                  require_column, select_questions)
-from qualcode.io.readers import frame_sheet, read_sheet
+from qualcode.io.formats import read_sheet
+from qualcode.io.readers import frame_sheet
 from qualcode.io.substantive import substantive_mask
 from qualcode.progress import VERBOSE, explain, verbosity
 
@@ -44,9 +45,25 @@ class AnswerTable:
         return self.frame[self.text_column].tolist()
 
     @property
+    def respondents(self):
+        """Who gave each answer (a Series of str): see :func:`respondent_ids`."""
+        return respondent_ids(self.frame, self.respondent_column, self.id_column)
+
+    @property
     def substantive(self):
         """Boolean Series: False for answers with no content ('', '-', 'vet ej', '...')."""
         return substantive_mask(self.frame[self.text_column])
+
+
+def respondent_ids(frame, respondent_column, id_column):
+    """Who gave each answer of ``frame``: the respondent column, else the answer's own id. An
+    answer whose respondent cell is blank is a respondent of its own (its id), not one of a
+    crowd of blank respondents counted once."""
+    ids = frame[id_column].astype(str)
+    if respondent_column is None:
+        return ids
+    respondents = frame[respondent_column].astype(str)
+    return respondents.where(respondents.str.strip() != "", ids)
 
 
 def read_answers(path, id_column="id", text_column="text", question_column=None,

@@ -1,8 +1,12 @@
 """One cell value as text, the way a spreadsheet shows it."""
 import datetime as dt
+import json
 import math
+import re
 
 import pandas as pd
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON "\ud800" escapes: not text UTF-8 can write
 
 
 def is_missing(value):
@@ -12,11 +16,16 @@ def is_missing(value):
 
 
 def cell_text(value):
-    """A cell value as the analyst sees it: '' for empty, '7' for 7.0, ISO dates, text unchanged."""
+    """A cell value as the analyst sees it: '' for empty, '7' for 7.0, ISO dates, text unchanged
+    (but for lone surrogates, which become U+FFFD), lists and records as JSON."""
     if isinstance(value, str):
-        return value
+        return LONE_SURROGATE.sub("\ufffd", value)
     if is_missing(value):
         return ""
+    if isinstance(value, (list, tuple, dict)) or getattr(value, "ndim", 0):
+        return cell_text(json.dumps(_plain(value), ensure_ascii=False, default=cell_text))
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", errors="replace")
     if hasattr(value, "item") and not isinstance(value, (dt.datetime, dt.date)):
         return cell_text(value.item())
     if isinstance(value, bool):
@@ -28,3 +37,20 @@ def cell_text(value):
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     return str(value)
+
+
+def _plain(value):
+    """Lists, arrays and records (as Parquet and JSON hold them) as plain Python values."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return None if is_missing(value) else value
+
+
+def text_frame(frame):
+    """``frame`` with every cell as the text a spreadsheet shows, and string column names."""
+    return pd.DataFrame({cell_text(c): [cell_text(v) for v in frame[c].tolist()] for c in frame.columns},
+                        dtype="str", index=range(len(frame)))

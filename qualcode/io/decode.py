@@ -53,7 +53,8 @@ def refuse_binary(data, path):
             raise InputError(located(path, f"this is not a text table but {what}"))
     if not _bom_encoding(data) and _utf16_without_bom(data) is None and b"\x00" in data[:4096]:
         raise InputError(located(
-            path, "this is binary data, not a text table; export the answers as CSV or .xlsx"))
+            path, "this is binary data (a NUL byte), not a text table; export the answers as CSV or .xlsx",
+            line=_line_of(data, data.index(b"\x00"))))
 
 
 def decode_as(data, path, encoding):
@@ -66,9 +67,14 @@ def decode_as(data, path, encoding):
     if codec == "utf-8":
         codec = "utf-8-sig"
     try:
-        return data.decode(codec).lstrip("\ufeff")
+        text = data.decode(codec).lstrip("\ufeff")
     except UnicodeDecodeError as error:
         raise _undecodable(data, path, error, encoding) from None
+    if b"\n" in data and "\n" not in text or _wide(codec) != _wide(_likely_encoding(data)):
+        raise InputError(located(
+            path, f"the file does not read as {encoding} (its lines run together): it looks like "
+                  f"{_likely_encoding(data)}; leave --encoding out to detect it, or give the right one"))
+    return text
 
 
 def decode_detected(data, path):
@@ -94,6 +100,23 @@ def decode_detected(data, path):
         return text
     except UnicodeDecodeError:
         raise _undecodable(data, path, utf8_error, "UTF-8 or cp1252") from None
+
+
+def _likely_encoding(data):
+    """The encoding the detection would choose for ``data``."""
+    encoding = _bom_encoding(data) or _utf16_without_bom(data)
+    if encoding:
+        return encoding
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def _wide(codec):
+    """Whether ``codec`` takes two or four bytes a character (UTF-16, UTF-32)."""
+    return codecs.lookup(codec).name.startswith(("utf-16", "utf-32"))
 
 
 def _bom_encoding(data):

@@ -31,9 +31,12 @@ class Sheet:
         return located(path, message, field=field, **{self.unit: self.positions[index]})
 
 
-def rows_to_sheet(rows, path, ragged_is_error=True):
+def rows_to_sheet(rows, path, ragged_is_error=True, merged=()):
     """Build a :class:`Sheet` from ``rows`` (lists of str; row 1 first), finding the header.
 
+    ``merged`` holds a workbook's merged cell ranges as (first row, first column, last row,
+    last column), counted from 1: below the header, every cell of a merged range takes the
+    value of its first cell (a respondent merged over the rows of their answers).
     Raises InputError for an empty table, a header without rows, and, when
     ``ragged_is_error``, for a row with more or fewer cells than the header.
     """
@@ -48,13 +51,31 @@ def rows_to_sheet(rows, path, ragged_is_error=True):
     if body and _continues_header(header, body[0][1]):
         explain(f"{path}: rows {header_number} and {body[0][0]} form a two-row header")
         header = _merge_header_rows(header, body[0][1])
-        body = body[1:]
+        header_number, body = body[0][0], body[1:]
+    if merged:
+        body = _filled_down(rows, header_number, merged)
     if not body:
         raise InputError(located(
             path, "the file has a header but no answers below it", row=header_number))
     if ragged_is_error:
         _refuse_ragged(header, body, path)
     return _sheet(header, body)
+
+
+def _filled_down(rows, header_number, merged):
+    """The rows below the header with the merged ranges below it filled from their first cell."""
+    rows = [list(row) for row in rows]
+    for first_row, first_column, last_row, last_column in merged:
+        if first_row <= header_number or first_row > len(rows):
+            continue
+        top = rows[first_row - 1]
+        value = top[first_column - 1] if first_column <= len(top) else ""
+        for number in range(first_row, min(last_row, len(rows)) + 1):
+            row = rows[number - 1]
+            row.extend([""] * (last_column - len(row)))
+            row[first_column - 1:last_column] = [value] * (last_column - first_column + 1)
+    return [(number, row) for number, row in enumerate(rows, start=1)
+            if number > header_number and any(map(str.strip, row))]
 
 
 def empty_file(path):
@@ -89,15 +110,25 @@ def _filled(row):
 
 
 def _continues_header(header, row):
-    """True when ``row`` is the second line of a two-row header (merged or SurveyMonkey)."""
+    """True when ``row`` is the second line of a two-row header (merged or SurveyMonkey).
+
+    Such a row names the columns under the blank header cells (the options of a question merged
+    over several columns) and holds no number or date. Where the header also has columns of its
+    own (a name not followed by blank cells), a second header row leaves at least one of them,
+    and its first column, blank (SurveyMonkey's "Respondent ID", a vertically merged "id"): a
+    data row fills its id. Otherwise a blank header cell is a blank column.
+    """
     last = max(i for i, cell in enumerate(header) if cell.strip())
     width = max(len(header), len(row))
     header, row = _padded(header, width), _padded(row, width)
     blanks = [i for i in range(width) if not header[i].strip()]
+    merged = {i for i in range(width) if not header[i].strip() or (i + 1 < width and not header[i + 1].strip())}
+    own = [i for i in range(last + 1) if i not in merged]
     return (
         any(row[i].strip() for i in blanks)
         and all(row[i].strip() for i in blanks if i < last)
         and not any(NUMBER_OR_DATE.fullmatch(cell) for cell in row if cell.strip())
+        and (not own or (any(not row[i].strip() for i in own) and (0 in merged or not row[0].strip())))
     )
 
 
@@ -140,13 +171,13 @@ def _sheet(header, body):
     header = _padded(header, width)
     cells = [_padded(row, width) for _, row in body]
     kept = [i for i in range(width) if header[i].strip() or any(row[i] for row in cells)]
-    names = _unique([header[i].strip().lstrip("\ufeff") or f"column {get_column_letter(i + 1)}"
+    names = unique_names([header[i].strip().lstrip("\ufeff") or f"column {get_column_letter(i + 1)}"
                      for i in kept])
     frame = pd.DataFrame([[row[i] for i in kept] for row in cells], columns=names, dtype="str")
     return Sheet(frame, [number for number, _ in body])
 
 
-def _unique(names):
+def unique_names(names):
     """Number repeated column names: 'Kommentar', 'Kommentar (2)', ..."""
     seen, unique = {}, []
     for name in names:

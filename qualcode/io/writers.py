@@ -1,143 +1,108 @@
-"""Writing outputs whole or not at all, and never over an input.
+"""Writing a table in each format, to a path it is given (:mod:`qualcode.io.outputs` makes that
+path a staged one, so the output appears whole or not at all).
 
-Every writer goes through :func:`atomic_path`: the content is written to a temporary file in
-the output's folder and moved into place with ``os.replace`` only when complete, so an error
-or Ctrl-C leaves the previous file (or none), never half of one.
+CSV, JSON Lines and Parquet are appended chunk by chunk; a table written at once is one chunk,
+so both give the same bytes. CSV is UTF-8 with a byte-order mark (Excel shows å, ä, ö right),
+comma-separated, CRLF between rows; its text cells that a spreadsheet would run as formulas are
+neutralised unless the table is data to be read back (``verbatim``). .xlsx holds text as text
+cells, never formulas; Markdown is a pipe table for reports.
 """
 import datetime as dt
-import os
 import re
-import tempfile
 from contextlib import contextmanager
-from pathlib import Path
 
 import pandas as pd
 
 from qualcode.errors import InputError, located
 from qualcode.io.cells import cell_text, is_missing
-from qualcode.progress import explain
+from qualcode.io.escape import markdown_text, neutralise_column, neutralise_formula
 
-TABLE_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".parquet", ".md")
 MAX_XLSX_CELL_CHARS = 32_767
-
-
-def check_output_path(path, inputs=(), suffixes=None):
-    """Raise InputError (exit 2) unless ``path`` can be written without touching an input.
-
-    Refuses a path that is one of ``inputs`` (also through links), a folder, a suffix not in
-    ``suffixes`` (when given), and a folder that does not exist or cannot be written.
-    """
-    path = Path(path)
-    for source in inputs:
-        if _same_file(path, Path(source)):
-            raise InputError(located(path, "this is an input file and would be overwritten; "
-                                           "choose another output path (-o)"))
-    if path.is_dir():
-        raise InputError(located(path, "this is a folder; give a file name for the output"))
-    if suffixes is not None and path.suffix.lower() not in suffixes:
-        kind = f"{path.suffix!r} files" if path.suffix else "a file without an extension"
-        raise InputError(located(path, f"cannot write {kind}; end the name in one of "
-                                       f"{', '.join(suffixes)}"))
-    _check_writable_folder(path)
-
-
-def _same_file(path, source):
-    if path.exists() and source.exists():
-        return os.path.samefile(path, source)
-    return path.resolve() == source.resolve()
-
-
-def _check_writable_folder(path):
-    folder = path.parent
-    if not folder.is_dir():
-        what = "is a file, not a folder" if folder.exists() else "does not exist; create it first"
-        raise InputError(located(path, f"the output folder {str(folder)!r} {what}"))
-    try:
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as error:
-        raise InputError(located(path, f"cannot write in the folder {str(folder)!r} "
-                                       f"({error.strerror}); choose another output path")) from None
+# characters XML cannot hold, and text that looks like OOXML's escape of one (_x001B_), which Excel
+# would decode: both are written as OOXML escapes, so Excel shows the text as it was
+XLSX_ESCAPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+XLSX_UNWRITABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+XLSX_SHEET_NAME_CHARS = 31
+XLSX_MAX_ROWS = 1_048_576
+XLSX_SHEET_NAME_ILLEGAL = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+XLSX_MAX_WIDTH = 80
+XLSX_WIDTH_SAMPLE = 200  # values read to size a column
 
 
 @contextmanager
-def atomic_path(path):
-    """Yield a temporary path beside ``path``; move it onto ``path`` if the block succeeds.
+def csv_appender(path, verbatim=False):
+    """Yield ``append(frame)``, which adds rows (the header first) to a CSV file."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        def append(frame):
+            if not verbatim:
+                frame = neutralised(frame)
+            frame.to_csv(handle, index=False, header=handle.tell() == 0, lineterminator="\r\n")
+        yield append
 
-    For writers that need a file name (matplotlib, python-docx, zip). The temporary file keeps
-    ``path``'s extension and is removed on any exception, Ctrl-C included.
-    """
-    path = Path(path)
+
+def neutralised(frame):
+    """``frame`` with its header and text cells made inert for spreadsheets (OWASP)."""
+    safe = frame
+    for number in range(frame.shape[1]):
+        values = frame.iloc[:, number]
+        neutral = neutralise_column(values)
+        if neutral is not values:
+            safe = safe.copy() if safe is frame else safe
+            safe.isetitem(number, neutral)
+    columns = [neutralise_formula(c) if isinstance(c, str) else c for c in frame.columns]
+    if columns != list(frame.columns):
+        safe = safe.set_axis(columns, axis=1)
+    return safe
+
+
+@contextmanager
+def jsonl_appender(path, verbatim=True):
+    """Yield ``append(frame)``, which adds one JSON object a row to a JSON Lines file."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        def append(frame):
+            text = frame.to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
+            handle.write(text if text.endswith("\n") or not text else text + "\n")
+        yield append
+
+
+@contextmanager
+def parquet_appender(path, verbatim=True):
+    """Yield ``append(frame)``, which adds a row group to a Parquet file (columns as the first)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer = None
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                             suffix=f".part{path.suffix}")
-    except OSError as error:
-        raise InputError(located(path, f"cannot write here ({error.strerror}); "
-                                       "choose another output path")) from None
-    os.close(handle)
-    try:
-        yield Path(temporary)
-        os.chmod(temporary, _mode_for(path))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    explain(f"Wrote {path}")
+        def append(frame):
+            nonlocal writer
+            table = pa.Table.from_pandas(frame.rename(columns=str), preserve_index=False,
+                                         schema=writer.schema if writer else None)
+            writer = writer or pq.ParquetWriter(path, table.schema)
+            writer.write_table(table)
+        yield append
+    finally:
+        if writer is not None:
+            writer.close()
 
 
-def _mode_for(path):
-    """Keep an existing output's permissions; otherwise what the umask gives a new file."""
-    if path.exists():
-        return path.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+def whole(appender):
+    """A writer of a whole frame made of an appender: the frame as its one chunk."""
+    def write(frame, path, verbatim=False):
+        with appender(path, verbatim) as append:
+            append(frame)
+    return write
 
 
-def write_text(path, text, inputs=()):
-    """Write ``text`` (UTF-8) to ``path`` atomically, refusing to overwrite an input."""
-    check_output_path(path, inputs)
-    with atomic_path(path) as temporary:
-        temporary.write_text(text, encoding="utf-8")
-
-
-def write_table(frame, path, inputs=()):
-    """Write ``frame`` atomically in the format of ``path``'s extension.
-
-    .csv is UTF-8 with a byte-order mark (so Excel shows å, ä, ö right), comma-separated;
-    .xlsx refuses cells longer than Excel's 32,767 characters; .jsonl is one JSON object a
-    line; .parquet; .md is a pipe table for reports. Never overwrites one of ``inputs``.
-    """
-    path = Path(path)
-    check_output_path(path, inputs, TABLE_SUFFIXES)
-    writer = WRITERS[path.suffix.lower()]
-    if path.suffix.lower() == ".xlsx":
-        _check_xlsx_cells(frame, path)
-    with atomic_path(path) as temporary:
-        writer(frame, temporary)
-
-
-def _write_csv(frame, path):
-    """Excel's conventions: CRLF between rows, so any cell with a line break gets quoted."""
-    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
-
-
-def _write_jsonl(frame, path):
-    frame.to_json(path, orient="records", lines=True, force_ascii=False, date_format="iso")
-
-
-def _write_parquet(frame, path):
-    frame.rename(columns=str).to_parquet(path, index=False)
-
-
-def _write_markdown(frame, path):
+def write_markdown(frame, path, verbatim=False):
+    """``frame`` as a Markdown pipe table (see :func:`markdown_table`)."""
     path.write_text(markdown_table(frame), encoding="utf-8")
 
 
 def markdown_table(frame):
-    """``frame`` as a Markdown pipe table; '|' escaped and line breaks as <br>."""
+    """``frame`` as a Markdown pipe table: text literal (no HTML, no links), '|' escaped and
+    line breaks as <br>."""
     def cell(value):
-        text = cell_text(value)
+        text = markdown_text(cell_text(value))
         return text.replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
 
     lines = ["| " + " | ".join(cell(c) for c in frame.columns) + " |",
@@ -147,7 +112,9 @@ def markdown_table(frame):
     return "\n".join(lines) + "\n"
 
 
-def _check_xlsx_cells(frame, path, first_row=2):
+def check_xlsx_cells(frame, path, first_row=2):
+    """Raise InputError naming the first cell longer than Excel's 32,767 characters (rows counted
+    from ``first_row``, the row of the frame's first row in the sheet)."""
     for column, values in _columns(frame):
         if values.dtype.kind in "biufcmM":
             continue
@@ -160,15 +127,13 @@ def _check_xlsx_cells(frame, path, first_row=2):
                 row=index + first_row, field=str(column)))
 
 
-XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-XLSX_SHEET_NAME_CHARS = 31
-XLSX_MAX_ROWS = 1_048_576
-XLSX_MAX_WIDTH = 80
-XLSX_WIDTH_SAMPLE = 200  # values read to size a column
+def write_xlsx(frame, path, verbatim=False):
+    """``frame`` as a workbook of one sheet, "answers"."""
+    write_sheets({"answers": frame}, path, path)
 
 
-def write_workbook(sheets, path, inputs=()):
-    """Write ``sheets`` as one .xlsx workbook, atomically.
+def write_sheets(sheets, path, named):
+    """Write ``sheets`` as one .xlsx workbook at ``path`` (errors name ``named``, the output).
 
     ``sheets`` maps each sheet's name to a DataFrame, or to a function returning DataFrames
     (chunks of one table, read as they are written). Rows stream to the file (openpyxl's
@@ -177,27 +142,13 @@ def write_workbook(sheets, path, inputs=()):
     characters are escaped), the header is bold and frozen, and columns are as wide as their
     first values.
     """
-    path = Path(path)
-    check_output_path(path, inputs, (".xlsx",))
-    for frame in sheets.values():
-        if isinstance(frame, pd.DataFrame):
-            _check_xlsx_cells(frame, path)
-    with atomic_path(path) as temporary:
-        _write_sheets(sheets, temporary, path)
-
-
-def _write_xlsx(frame, path):
-    _write_sheets({"answers": frame}, path, path)
-
-
-def _write_sheets(sheets, path, named):
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     for name, content in sheets.items():
-        sheet = workbook.create_sheet(name[:XLSX_SHEET_NAME_CHARS])
+        sheet = workbook.create_sheet(_sheet_name(name))
         sheet.freeze_panes = "A2"
         cell = _cell_writer(sheet)
         room, first_row = XLSX_MAX_ROWS - 1, 2
@@ -209,19 +160,22 @@ def _write_sheets(sheets, path, named):
                 for heading in header:
                     heading.font = Font(bold=True)
                 sheet.append(header)
-            if not isinstance(content, pd.DataFrame):
-                _check_xlsx_cells(frame, named, first_row)
+            check_xlsx_cells(frame, named, first_row)
             for row in frame.head(room).itertuples(index=False, name=None):
                 sheet.append([cell(value) for value in row])
             room, first_row = room - min(room, len(frame)), first_row + len(frame)
     workbook.save(path)
 
 
+def _sheet_name(name):
+    """A name Excel accepts for a sheet: at most 31 characters, none of []:*?/\\ or controls."""
+    return XLSX_SHEET_NAME_ILLEGAL.sub("_", str(name))[:XLSX_SHEET_NAME_CHARS].strip("'") or "Sheet"
+
+
 def _cell_writer(sheet):
     """A function turning a value into what ``sheet`` stores: numbers and naive dates as
     they are, everything else as text cells (never formulas), control characters escaped."""
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.utils.escape import escape
 
     def cell(value):
         if hasattr(value, "item") and not isinstance(value, str):
@@ -231,11 +185,18 @@ def _cell_writer(sheet):
         if isinstance(value, (bool, int, float)) or (
                 isinstance(value, (dt.date, dt.datetime)) and getattr(value, "tzinfo", None) is None):
             return value
-        written = WriteOnlyCell(sheet, XLSX_ILLEGAL.sub(lambda m: escape(m.group()), cell_text(value)))
+        written = WriteOnlyCell(sheet, xlsx_text(cell_text(value)))
         written.data_type = "s"
         return written
 
     return cell
+
+
+def xlsx_text(text):
+    """``text`` as an .xlsx cell holds it: control characters as OOXML escapes (``_x001B_``,
+    which Excel shows as the character), surrogates and non-characters as U+FFFD."""
+    text = XLSX_UNWRITABLE.sub("\ufffd", text)
+    return XLSX_ESCAPED.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
 
 
 def _columns(frame):
@@ -246,7 +207,3 @@ def _columns(frame):
 def _xlsx_width(column, values):
     longest = max([len(str(column))] + [len(cell_text(v)) for v in values.head(XLSX_WIDTH_SAMPLE)])
     return min(XLSX_MAX_WIDTH, longest + 2)
-
-
-WRITERS = {".csv": _write_csv, ".xlsx": _write_xlsx, ".jsonl": _write_jsonl,
-           ".parquet": _write_parquet, ".md": _write_markdown}

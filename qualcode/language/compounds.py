@@ -16,7 +16,7 @@ from functools import lru_cache
 
 
 from qualcode.language.lemmas import lemmatise
-from qualcode.language.lexicon import fold, folded_index, frequencies, frequency
+from qualcode.language.lexicon import MAX_WORD_LENGTH, fold, folded_index, frequencies, frequency
 
 MIN_PART_LENGTH = 3
 MIN_PART_FREQUENCY = 2e-7
@@ -104,6 +104,10 @@ def _score(product: float, parts: tuple[str, ...]) -> float:
 
 
 def _best_segmentation(folded: str) -> tuple[float, tuple[str, ...]]:
+    """(score, parts) of the best split of a folded word; a word longer than MAX_WORD_LENGTH
+    stays whole (the search recurses once per letter: a RecursionError on a pathological answer)."""
+    if len(folded) > MAX_WORD_LENGTH:
+        return 0.0, (folded,)
     options = [option for option in _best_products(folded) if option[0]]
     if not options:
         return 0.0, (folded,)

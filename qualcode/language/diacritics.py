@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import product
 from pathlib import Path
 
-from qualcode.language.lexicon import fold, folded_index, frequency
+from qualcode.language.lexicon import MAX_WORD_LENGTH, fold, folded_index, frequency
 
 WORD = re.compile(r"[^\W_]+(?:&[^\W_]*)*|&[^\W_]+|[^\W\d_]+&")
 SWEDISH_DIACRITICS = frozenset("åäöÅÄÖ")
@@ -125,6 +125,8 @@ def _with_case(original: str, restored: str) -> str:
 @lru_cache(maxsize=200_000)
 def best_spelling(lower: str) -> str:
     """The most likely correct spelling of one lower-case word written without diacritics."""
+    if len(lower) > MAX_WORD_LENGTH:
+        return lower  # no word is that long, and the searches below grow with its square
     if SWEDISH_DIACRITICS.intersection(lower) or frequency(lower) and _OCR_MARKS.intersection(lower):
         return lower
     if lower in _OCR_WORDS:

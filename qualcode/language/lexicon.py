@@ -8,6 +8,11 @@ from functools import lru_cache
 
 from wordfreq import get_frequency_dict
 
+# The longest word the searches over the lexicon (compound splitting, diacritic restoration) look
+# into; longer "words" (laughter typed without spaces, pasted junk) are left as they are: no
+# compound is that long, and the searches grow with the square of the length or recurse per letter.
+MAX_WORD_LENGTH = 64
+
 _FOLDS = {"a": "åäàáâãæ", "o": "öøòóôõ", "e": "éèêë", "u": "üúùû", "i": "íìîï", "c": "ç", "n": "ñ"}
 _FOLD_TABLE = str.maketrans({accented: plain for plain, group in _FOLDS.items() for accented in group})
 

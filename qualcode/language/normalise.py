@@ -119,9 +119,9 @@ _QUOTES = str.maketrans({c: '"' for c in "“”„‟«»″〝〞＂"} | {c: "
 _HYPHENS = str.maketrans({c: "-" for c in "\u2010\u2011\u2212"} | {c: "–" for c in "\u2012\u2013\u2014\u2015"})
 
 _STEPS = (
-    # (pattern, replacement); order matters: invisible characters and encoding first, layout last.
-    (re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]"), ""),
-    (re.compile(r"[^\s<>&]*[ÃÂâÅ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+    # (pattern, replacement); order matters: encoding first, layout last (invisible characters
+    # and width variants go before, in _fold_hidden_and_wide).
+    (re.compile(r"(?<![^\s<>&])[^\s<>&]*?[ÃÂâÅ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
                 r"\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122][^\s<>&]*"),
      _fix_mojibake),
     (re.compile(r"(?s).[\u0300-\u036f]+"), _nfc),
@@ -138,17 +138,54 @@ _STEPS = (
     (re.compile(r"^\s+|\s+$"), ""),
 )
 _NEEDS_WORK = re.compile(
-    r"[^\x20-\x7e\u00c0-\u00ff]|<[A-Za-z/]|&[#A-Za-z]|-\s*\n|\s\s|^\s|\s$|[\t\n\r]"
+    r"[^\x20-\x7e\u00c0-\u00ff]|<[A-Za-z/]|&[#A-Za-z]|-\s*\n|\s\s|^\s|\s$|[\t\n\r]|[^\w\s]{65,}"
 )
+
+
+# -- Characters that hide or disguise a word ------------------------------------------------------
+# Format characters (Unicode category Cf: soft hyphen, zero-width space and joiners, bidi marks,
+# embeddings, overrides and isolates, word joiner, BOM, tags) and variation selectors are invisible
+# and no part of a word's spelling: "\u200fekonomi" or "eko\u202bnomi\u202c" is "ekonomi".
+_HIDDEN = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+                     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufe00-\ufe0f\ufeff\ufff9-\ufffb\U000110bd"
+                     "\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+                     "\U000e0020-\U000e007f\U000e0100-\U000e01ef]+")
+# Full-width and half-width forms ("Ｆörändring"), Latin ligatures ("ﬁnansiering") and the
+# mathematical letters used as bold or italic in social media ("𝐄𝐤𝐨𝐧𝐨𝐦𝐢") are letters in disguise:
+# NFKC gives the plain ones.
+_DISGUISED = re.compile("[\uff01-\uffee\ufb00-\ufb06\U0001d400-\U0001d7ff]+")
+# A run of punctuation or symbols this long is cut with spaces: the tokenizer's time grows with the
+# square of such a run ("!!!!..." of 10,000 characters took 45 s), and nothing in it is a word.
+_LONG_RUN = 64
+_PUNCTUATION_RUN = re.compile(rf"[^\w\s]{{{_LONG_RUN + 1},}}")
+
+
+def _reveal(text, maps):
+    """Remove hidden characters and undo width and font disguises, carrying the offset maps
+    along (see `_substitute`); the first step of normalisation."""
+    text, maps = _substitute(text, maps, _HIDDEN, "")
+    return _substitute(text, maps, _DISGUISED, lambda m: unicodedata.normalize("NFKC", m.group()))
+
+
+def _cut_long_runs(text, maps):
+    """Cut runs of punctuation longer than _LONG_RUN with spaces; the last step (after HTML
+    entities became characters)."""
+    return _substitute(text, maps, _PUNCTUATION_RUN, _spaced_run)
+
+
+def _spaced_run(match):
+    run = match.group()
+    return " ".join(run[i:i + _LONG_RUN] for i in range(0, len(run), _LONG_RUN))
 
 
 def normalise_with_offsets(text: str) -> Normalised:
     """Normalise `text` and keep the map from clean offsets back to `text`."""
     if not _NEEDS_WORK.search(text):
         return Normalised(text, text)
-    clean, maps = text, None
+    clean, maps = _reveal(text, None)
     for pattern, replacement in _STEPS:
         clean, maps = _substitute(clean, maps, pattern, replacement)
+    clean, maps = _cut_long_runs(clean, maps)
     if not unicodedata.is_normalized("NFC", clean):
         clean, maps = _substitute(clean, maps, re.compile(r"(?s)."), _nfc)
     return Normalised(clean, text, *(maps or (None, None)))

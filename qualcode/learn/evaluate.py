@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from qualcode.errors import InputError, located
-from qualcode.io import atomic_path, check_output_path, write_table, write_text
+from qualcode.io import check_output_path, write_table, write_text, write_workbook
 from qualcode.learn.metrics import code_metrics, confused_pairs, indicator, macro_f1, micro_f1
 from qualcode.coding.coded import check_codes, paired
 from qualcode.coding.result import join_codes
@@ -47,8 +47,9 @@ class AgreementReport:
         return tables
 
     def write(self, path, inputs=()):
-        """Write the report atomically: .csv holds the per-code table, .xlsx one sheet per table,
-        .json every table as a list of records (undefined values as null)."""
+        """Write the report atomically: .csv holds the per-code table (formula-like cells
+        neutralised), .xlsx one sheet per table (text as text cells), .json every table as a
+        list of records (undefined values as null)."""
         path = Path(path)
         check_output_path(path, inputs, REPORT_SUFFIXES)
         suffix = path.suffix.lower()
@@ -60,9 +61,7 @@ class AgreementReport:
             records["summary"] = {key: _json_number(value) for key, value in self.summary.items()}
             write_text(path, json.dumps(records, ensure_ascii=False, indent=2) + "\n", inputs)
         else:
-            with atomic_path(path) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as book:
-                for name, table in self.tables().items():
-                    table.to_excel(book, sheet_name=name, index=False)
+            write_workbook(self.tables(), path, inputs)
 
     def to_text(self):
         """The report as plain text for the terminal."""

@@ -244,23 +244,25 @@ class TrainedModel(BaseEstimator):
     @classmethod
     def load(cls, path, codebook):
         """Read a model written by :meth:`save`; refuses one trained with a different codebook."""
+        from qualcode.io.archives import read_arrays
+
         path = Path(path)
+        arrays = read_arrays(path, MODEL_ARRAYS, what="a qualcode model", fix="train one with `qualcode train`")
         try:
-            with np.load(path, allow_pickle=False) as stored:
-                arrays = {key: stored[key] for key in stored.files}
             meta = json.loads(str(arrays["meta"]))
-        except (OSError, ValueError, KeyError) as error:
+        except ValueError as error:
             raise InputError(located(path, f"cannot read this as a qualcode model ({error}); "
                                            "train one with `qualcode train`")) from None
-        if meta.get("format") != FORMAT:
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise InputError(located(path, "this is not a qualcode model file; train one with `qualcode train`"))
-        trained_with = meta["codebook"]
-        if trained_with["hash"] != codebook.content_hash:
-            raise InputError(located(path, f"this model was trained with codebook {trained_with['name']!r} "
-                                           f"version {trained_with['version']} (hash {trained_with['hash'][:12]}), "
+        trained_with = meta.get("codebook") if isinstance(meta.get("codebook"), dict) else {}
+        if trained_with.get("hash") != codebook.content_hash:
+            raise InputError(located(path, f"this model was trained with codebook {trained_with.get('name')!r} "
+                                           f"version {trained_with.get('version')} (hash {str(trained_with.get('hash'))[:12]}), "
                                            f"not with {codebook.name!r} version {codebook.version} "
                                            f"(hash {codebook.content_hash[:12]}); give the codebook it was "
                                            "trained with, or train again (`qualcode train`)"))
+        _check_stored(path, meta, arrays, len(cls(codebook).codes_))
         model = cls(codebook, **meta["settings"])
         model.coef_, model.intercept_ = arrays["coef"], arrays["intercept"]
         model.terms_ = lemma_vectorizer()
@@ -268,6 +270,40 @@ class TrainedModel(BaseEstimator):
         model.terms_.idf_ = arrays["idf"]
         model.positives_, model.labelled_ = arrays["positives"], meta["labelled"]
         return model
+
+
+MODEL_ARRAYS = ("meta", "coef", "intercept", "vocabulary", "idf", "positives")
+SETTINGS = {"embedder": (str,), "mode": (str,), "seed": (int,), "C": (int, float),
+            "prior_strength": (int, float), "term_weight": (int, float)}
+
+
+def _check_stored(path, meta, arrays, n_codes):
+    """Raise InputError unless the model file's settings and arrays fit together (a tampered or
+    damaged file would otherwise fail deep inside coding)."""
+    settings, labelled = meta.get("settings"), meta.get("labelled")
+    problem = None
+    if not isinstance(settings, dict) or set(settings) - set(SETTINGS):
+        problem = f"unknown settings {sorted(set(settings) - set(SETTINGS)) if isinstance(settings, dict) else settings}"
+    elif any(not isinstance(value, SETTINGS[key]) or isinstance(value, bool) for key, value in settings.items()):
+        problem = "a setting of the wrong type"
+    elif settings.get("mode", "accurate") not in ("accurate", "fast"):
+        problem = f"an unknown mode {settings['mode']!r}"
+    elif not isinstance(labelled, int):
+        problem = "no count of labelled answers"
+    else:
+        coef, vocabulary = arrays["coef"], arrays["vocabulary"]
+        width = len(CODER_FEATURES) + len(vocabulary)
+        shapes_fit = (coef.ndim == 2 and coef.shape[0] == n_codes and coef.shape[1] >= width
+                      and (settings.get("mode") != "fast" or coef.shape[1] == width)
+                      and arrays["intercept"].shape == (n_codes,) and arrays["positives"].shape == (n_codes,)
+                      and vocabulary.ndim == 1 and arrays["idf"].shape == vocabulary.shape)
+        numbers = all(arrays[name].dtype.kind in "iuf" for name in ("coef", "intercept", "idf", "positives"))
+        if not shapes_fit or not numbers or vocabulary.dtype.kind != "U":
+            problem = (f"arrays that do not fit its {n_codes} codes and {len(vocabulary)} terms "
+                       f"(coefficients of shape {coef.shape})")
+    if problem:
+        raise InputError(located(path, f"this model file is damaged or was changed: {problem}; "
+                                       "train the model again with `qualcode train`"))
 
 
 class ModelCoder(BaseEstimator):

@@ -22,13 +22,14 @@ from qualcode.reports.text import digits, half_up_percent
 from qualcode.reports.words import RESIDUAL_ANSWERS, long_date, words_for
 
 TOP_THEMES_PER_GROUP = 3
+CHART_FOLDER = "report-charts"   # beside report.md, which shows the charts from there
 # Below 20 respondents one respondent moves a share by more than five percentage points.
 SMALL_BASE = 20
 
 
 @dataclass
 class Chart:
-    """A chart: the PNG, and the file name it has beside report.md."""
+    """A chart: the PNG, and its file name in :data:`CHART_FOLDER` beside report.md."""
 
     name: str
     png: bytes
@@ -189,7 +190,7 @@ def _closed(facts, choice, by, question, name):
         png = share_chart(labels, counts, percents, [CLOSED_COLOR] * len(labels))
     else:
         png = parts_chart(labels, counts, percents, [label for label in labels if label.casefold() in RESIDUAL_ANSWERS])
-    table.chart = Chart(f"chart-{name}.png", png)
+    table.chart = Chart(f"{name}.png", png)
     return table
 
 
@@ -229,7 +230,7 @@ def _theme_chart(shown, codebook, key):
         return None
     colors = [codebook[c].color if c in codebook else None for c in shown["code"]]
     percents = [half_up_percent(n, b) for n, b in zip(shown["respondents"], shown["base"])]
-    return Chart(f"chart-{key}-themes.png", share_chart(shown["label"].tolist(), shown["respondents"].tolist(),
+    return Chart(f"{key}-themes.png", share_chart(shown["label"].tolist(), shown["respondents"].tolist(),
                                                         percents, colors))
 
 

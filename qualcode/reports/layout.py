@@ -48,21 +48,24 @@ class Quote:
     source: str
 
 
-def blocks(report):
-    """The whole report as blocks, in reading order."""
+def blocks(report, literal=prose.same):
+    """The whole report as blocks, in reading order; text from the data (questions, labels,
+    groups, column names, quotes) passes through ``literal`` (see :mod:`qualcode.reports.prose`),
+    tables are left to the renderer."""
     words = report.words
-    out = [Heading(1, report.title), Paragraph(prose.intro(report), note=False)]
+    out = [Heading(1, f"{words['title']}: {literal(report.codebook.name)}"),
+           Paragraph(prose.intro(report, literal), note=False)]
     for table in report.attributes:
-        out += [Heading(2, words["attribute_heading"].format(column=table.choice.column)),
-                _notes(prose.attribute_notes(report, table)),
-                Figure(table.chart, table.choice.column),
+        column = literal(table.choice.column)
+        out += [Heading(2, words["attribute_heading"].format(column=column)),
+                _notes(prose.attribute_notes(report, table)), Figure(table.chart, column),
                 Table(closed_table(table, words, table.choice.column.capitalize()), {1, 2})]
     for number, section in enumerate(report.sections, 1):
-        out += _section(report, section, 2, f"q{number}")
+        out += _section(report, section, 2, literal, f"q{number}")
     out += [Heading(2, words["cooccurrence"], "cooccurrence"), Paragraph(words["cooccurrence_note"]),
             Table(labelled_cooccurrence(report), set(range(1, report.cooccurrence.shape[1] + 1))),
             Heading(2, words["method"], "method"),
-            *[Paragraph(text, note=False) for text in prose.method_paragraphs(report)],
+            *[Paragraph(text, note=False) for text in prose.method_paragraphs(report, literal)],
             Heading(2, words["appendix"], "appendix"),
             Table(pd.DataFrame(report.settings, columns=[words["setting"], words["value"]]))]
     return without_empty_headings(out)
@@ -81,14 +84,16 @@ def without_empty_headings(laid_out):
     return kept[::-1]
 
 
-def _section(report, section, level, anchor=None):
+def _section(report, section, level, literal, anchor=None):
     words = report.words
-    title = prose.heading(section) if level == 2 else words["follow_up"].format(question=section.question)
+    title = (prose.heading(section, literal) if level == 2 else
+             words["follow_up"].format(question=literal(section.question)))
     out = [Heading(level, title, anchor)]
     several = len(section.closed) > 1
     for table in section.closed:
-        name = words["closed_heading_column"].format(column=table.choice.column) if several else words["closed_heading"]
-        out += [Heading(level + 1, name), _notes(prose.closed_notes(report, table)),
+        name = (words["closed_heading_column"].format(column=literal(table.choice.column)) if several
+                else words["closed_heading"])
+        out += [Heading(level + 1, name), _notes(prose.closed_notes(report, table, literal)),
                 Figure(table.chart, name), Table(closed_table(table, words), {1, 2})]
     if section.closed:
         out.append(Heading(level + 1, words["themes_heading"]))
@@ -97,26 +102,27 @@ def _section(report, section, level, anchor=None):
         out += [Figure(section.chart, words["share"]), Table(theme_table(section, words), {1, 2})]
     if len(section.quotes):
         out.append(Heading(level + 1, words["quotes"]))
-        out += _quotes(section.quotes, words)
-    out += _groups(report, section, level + 1)
+        out += _quotes(section.quotes, words, literal)
+    out += _groups(report, section, level + 1, literal)
     for follow_up in section.follow_ups:
-        out += _section(report, follow_up, level + 1)
+        out += _section(report, follow_up, level + 1, literal)
     return out
 
 
-def _groups(report, section, level):
+def _groups(report, section, level, literal):
     words = report.words
-    withheld = prose.groups_withheld(report, section)
+    withheld = prose.groups_withheld(report, section, literal)
     if withheld:
         return [Paragraph(withheld)]
     if section.by_group is None:
         return []
-    out = [Heading(level, words["by_heading"].format(column=report.by)),
-           _notes(prose.group_notes(report, section)),
+    out = [Heading(level, words["by_heading"].format(column=literal(report.by))),
+           _notes(prose.group_notes(report, section, literal)),
            Table(section.by_group, set(range(1, section.by_group.shape[1])))]
     for view in section.groups:
-        out += [Heading(level + 1, prose.group_heading(report, section, view)),
-                Paragraph(prose.group_summary(view, words), note=False), *_quotes(view.quotes, words)]
+        out += [Heading(level + 1, prose.group_heading(report, section, view, literal)),
+                Paragraph(prose.group_summary(view, words, literal), note=False),
+                *_quotes(view.quotes, words, literal)]
     return out
 
 
@@ -125,9 +131,9 @@ def _notes(sentences):
     return Paragraph(" ".join(sentences))
 
 
-def _quotes(quotes, words):
+def _quotes(quotes, words, literal):
     out = []
     for label, rows in quotes.groupby("label", sort=False):
-        out.append(Label(label))
-        out += [Quote(row.quote, quote_source(row, words)) for row in rows.itertuples()]
+        out.append(Label(literal(label)))
+        out += [Quote(literal(row.quote), literal(quote_source(row, words))) for row in rows.itertuples()]
     return out

@@ -1,12 +1,16 @@
-"""The report as Markdown; its charts are PNG files beside it (see :attr:`Report.charts`)."""
+"""The report as Markdown; its charts are PNG files in the folder beside it. Text from answers,
+labels and column names is literal (no HTML, no links), through
+:func:`qualcode.io.escape.markdown_text`; the report's own words are not escaped."""
+from qualcode.io.escape import markdown_text
 from qualcode.io.writers import markdown_table
+from qualcode.reports.document import CHART_FOLDER
 from qualcode.reports.layout import Figure, Heading, Label, Paragraph, Quote, Table, blocks
 
 
 def render_markdown(report):
     """The whole report as one Markdown document; figures link the chart files by name."""
     lines = []
-    for block in blocks(report):
+    for block in blocks(report, literal=markdown_text):
         lines += _block(block)
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -19,7 +23,7 @@ def _block(block):
     if isinstance(block, Table):
         return [markdown_table(block.frame)]
     if isinstance(block, Figure):
-        return [f"![{block.alt}]({block.chart.name})", ""]
+        return [f"![{block.alt}]({CHART_FOLDER}/{block.chart.name})", ""]
     if isinstance(block, Label):
         return [f"**{block.text}**", ""]
     if isinstance(block, Quote):

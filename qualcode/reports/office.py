@@ -1,23 +1,23 @@
-"""The report as Word (DOCX) and Excel (XLSX) files, written atomically."""
+"""The report as Word (DOCX) and Excel (XLSX) files (written into the report's output set)."""
 import io
 
 import pandas as pd
 
-from qualcode.io import atomic_path, write_workbook
+from qualcode.io.escape import xml_text
 from qualcode.reports.counts import displayed_counts
 from qualcode.reports.layout import Figure, Heading, Label, Paragraph, Quote, Table, blocks
 from qualcode.reports.text import labelled_cooccurrence
 
 
 def write_docx(report, path):
-    """Write the report as a Word document: headings, tables, charts and quotes."""
+    """Write the report as a Word document: headings, tables, charts and quotes. Text XML
+    cannot hold (control characters from answers) is made visible."""
     from docx import Document
 
     document = Document()
-    for block in blocks(report):
+    for block in blocks(report, literal=xml_text):
         _docx_block(document, block)
-    with atomic_path(path) as temporary:
-        document.save(temporary)
+    document.save(path)
 
 
 def _docx_block(document, block):
@@ -74,14 +74,15 @@ def _docx_table(document, frame, numeric=frozenset()):
         cells = table.rows[0].cells if n == 0 else table.add_row().cells
         for i, (cell, value) in enumerate(zip(cells, values)):
             cell.width = widths[i]
-            cell.text = value
+            cell.text = xml_text(value)
             if i in numeric:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def write_xlsx(report, path, answers, inputs=()):
-    """Write the report's tables as sheets: answers with codes, counts, closed answers, quotes,
-    co-occurrence, codebook and method."""
+def report_sheets(report, answers):
+    """The report's tables as the sheets of its workbook: answers with codes (a DataFrame, or a
+    function yielding its chunks), counts, closed answers (when there are any), quotes,
+    co-occurrence, codebook and the settings."""
     words = report.words
     sheets = {words["sheet_answers"]: answers,
               words["sheet_counts"]: displayed_counts(report.counts, report.min_group)}
@@ -94,7 +95,7 @@ def write_xlsx(report, path, answers, inputs=()):
         words["sheet_codebook"]: codebook_frame(report.codebook, words),
         words["sheet_method"]: pd.DataFrame(report.settings, columns=[words["setting"], words["value"]]),
     })
-    write_workbook(sheets, path, inputs)
+    return sheets
 
 
 def codebook_frame(codebook, words):

@@ -2,22 +2,21 @@
 from dataclasses import replace
 from pathlib import Path
 
-from qualcode.progress import explain
 from qualcode.coding.coded import EVIDENCE_COLUMN, CodedAnswers, require_column
+from qualcode.progress import explain
 from qualcode.reports.anonymise import anonymise_frame
 from qualcode.reports.choices import ChoiceColumn, parse_multi_choice
 from qualcode.reports.collect import ReportCollector, collect
 from qualcode.reports.counts import displayed_counts
-from qualcode.reports.document import build_report
+from qualcode.reports.document import CHART_FOLDER, build_report
 from qualcode.reports.html_render import render_html
 from qualcode.reports.markdown_render import render_markdown
-from qualcode.reports.office import write_docx, write_xlsx
+from qualcode.reports.office import report_sheets, write_docx
 from qualcode.reports.quotes import QuoteRules
 
 CODED_FILE = "coded.csv"
 REPORT_FILES = ("coded.csv", "coded.csv.meta.json", "counts.csv", "closed.csv", "quotes.csv",
-                "cooccurrence.csv", "report.html", "report.md", "report.docx", "report.xlsx")
-# ... and the charts report.md shows, chart-*.png (see Report.charts)
+                "cooccurrence.csv", "report.html", "report.md", "report.docx", "report.xlsx", CHART_FOLDER)
 
 
 def make_report(answers, codebook, directory, plan, by=None, min_group=5, per_code=3, anonymised=False,
@@ -37,15 +36,14 @@ def make_report(answers, codebook, directory, plan, by=None, min_group=5, per_co
     ``qualcode code`` codes them (fitted on a sample, then chunk by chunk, large files read in
     chunks too); each coded chunk goes to ``coded.csv`` and into the report's collector, so
     memory holds one chunk and the quote candidates, never every answer. Only the files in
-    :data:`REPORT_FILES` are written (replacing earlier ones); the folder is created when
-    missing. Returns the :class:`Report`.
+    :data:`REPORT_FILES` are written (replacing earlier ones; the charts report.md shows are
+    the folder ``charts``); the folder is created when missing. All of them replace the earlier ones together, or none does. Returns the
+    :class:`Report`.
     """
     from qualcode.coding import coding_metadata
-    from qualcode.io.writers import check_output_path
+    from qualcode.io import open_answers
     from qualcode.scale import DEFAULT_CHUNK, DEFAULT_SAMPLE
-    from qualcode.scale.sources import open_answers
     from qualcode.scale.stream import coded_in_order, fit_on_sample
-    from qualcode.scale.writers import chunk_writer
 
     directory = Path(directory)
     sample_size, chunk_size = sample_size or DEFAULT_SAMPLE, chunk_size or DEFAULT_CHUNK
@@ -58,17 +56,17 @@ def make_report(answers, codebook, directory, plan, by=None, min_group=5, per_co
     explain(f"coding {answers} ({plan.settings['mode']} mode)")
     coder, fitted_on = fit_on_sample(plan.estimator, source.chunks(), source.text_column, sample_size, plan.seed)
     collector = ReportCollector(codebook, by, [choice.column for choice in multi_choice])
-    check_output_path(directory / CODED_FILE, inputs)
-    with chunk_writer(directory / CODED_FILE) as write:
-        for frame, result in coded_in_order(coder, source, jobs):
-            coded = CodedAnswers.from_table(source.table, frame, coding=result, source=answers)
-            collector.add(coded)
-            write(_anonymised(coded, codebook).frame if anonymised else frame)
-    settings = {**plan.settings, "sample_size": sample_size, "fitted_on": fitted_on, "anonymised": anonymised}
-    metadata = coding_metadata(codebook, source.table, settings)
-    report = build_report(collector.collected(), codebook, min_group, per_code, anonymised, metadata,
-                          multi_choice, follow_up, QuoteRules.from_coder(coder))
-    write_report(report, directory, metadata, inputs)
+    with _report_files(directory, inputs) as outputs:
+        with outputs.appender(directory / CODED_FILE) as write:
+            for frame, result in coded_in_order(coder, source, jobs):
+                coded = CodedAnswers.from_table(source.table, frame, coding=result, source=answers)
+                collector.add(coded)
+                write(_anonymised(coded, codebook).frame if anonymised else frame)
+        settings = {**plan.settings, "sample_size": sample_size, "fitted_on": fitted_on, "anonymised": anonymised}
+        metadata = coding_metadata(codebook, source.table, settings)
+        report = build_report(collector.collected(), codebook, min_group, per_code, anonymised, metadata,
+                              multi_choice, follow_up, QuoteRules.from_coder(coder))
+        write_report(report, outputs, directory, metadata)
     return report
 
 
@@ -80,8 +78,6 @@ def report_coded(coded, codebook, directory, by=None, min_group=5, per_code=3, a
     Without the coder that coded them, a sentence without keywords is quoted for a code only
     when it is the whole answer (its score is then the answer's); see :func:`make_report` for
     ``multi_choice`` and ``follow_up``."""
-    from qualcode.io import write_table
-
     directory = Path(directory)
     multi_choice = [as_choice(spec) for spec in multi_choice]
     for column, option in [(by, "--by")] + [(choice.column, "--multi-choice") for choice in multi_choice]:
@@ -94,8 +90,9 @@ def report_coded(coded, codebook, directory, by=None, min_group=5, per_code=3, a
     rules = QuoteRules.from_codebook(codebook, metadata.get("settings", {}).get("threshold"))
     report = build_report(collect(coded, codebook, by, choices=[choice.column for choice in multi_choice]),
                           codebook, min_group, per_code, anonymised, metadata, multi_choice, follow_up, rules)
-    write_table(_anonymised(coded, codebook).frame if anonymised else coded.frame, directory / CODED_FILE, inputs)
-    write_report(report, directory, metadata, inputs)
+    with _report_files(directory, inputs) as outputs:
+        outputs.write_table(directory / CODED_FILE, _anonymised(coded, codebook).frame if anonymised else coded.frame)
+        write_report(report, outputs, directory, metadata)
     return report
 
 
@@ -110,51 +107,63 @@ def _anonymised(coded, codebook):
     return replace(coded, frame=anonymise_frame(coded.frame, [coded.text_column, EVIDENCE_COLUMN], codebook))
 
 
-def write_report(report, directory, metadata, inputs=()):
-    """Write the report files beside the coded table ``coded.csv`` already in ``directory``:
-    its sidecar, counts, closed answers, quotes, co-occurrence, HTML, MD with its charts, DOCX
-    and XLSX (the answers sheet read back from coded.csv a chunk at a time)."""
-    from qualcode.coding.table import metadata_json
-    from qualcode.io import atomic_path, check_output_path, sidecar_path, write_table, write_text
+def _report_files(directory, inputs):
+    """The output set of a report folder: every report file replaces the earlier one together."""
+    from qualcode.io import output_set
 
+    return output_set([directory / name for name in REPORT_FILES], inputs, name="report",
+                      folders=[directory / CHART_FOLDER], create_folder=True)
+
+
+def write_report(report, outputs, directory, metadata):
+    """Stage in ``outputs`` (the report folder's :func:`~qualcode.io.output_set`) the report
+    files beside the coded table ``coded.csv`` staged there already: its sidecar, counts,
+    closed answers, quotes, co-occurrence, HTML, MD with the folder of its charts, DOCX and XLSX
+    (the answers sheet read back from coded.csv a chunk at a time). CSVs neutralise formula-like
+    cells; the sidecar says so, so the coded table reads back as it was."""
     directory = Path(directory)
+    outputs.write_sidecar(directory / CODED_FILE, metadata)
+    outputs.write_table(directory / "counts.csv", displayed_counts(report.counts, report.min_group))
+    outputs.write_table(directory / "closed.csv", report.closed)
+    outputs.write_table(directory / "quotes.csv", report.quotes)
+    outputs.write_table(directory / "cooccurrence.csv", report.cooccurrence.reset_index())
+    outputs.write_text(directory / "report.html", render_html(report))
+    charts = outputs.path(directory / CHART_FOLDER)
+    charts.mkdir()
     for chart in report.charts:
-        check_output_path(directory / chart.name, inputs)
-    write_text(sidecar_path(directory / CODED_FILE), metadata_json(metadata), inputs)
-    write_table(displayed_counts(report.counts, report.min_group), directory / "counts.csv", inputs)
-    write_table(report.closed, directory / "closed.csv", inputs)
-    write_table(report.quotes, directory / "quotes.csv", inputs)
-    write_table(report.cooccurrence.reset_index(), directory / "cooccurrence.csv", inputs)
-    write_text(directory / "report.html", render_html(report), inputs)
-    for chart in report.charts:
-        with atomic_path(directory / chart.name) as temporary:
-            temporary.write_bytes(chart.png)
-    write_text(directory / "report.md", render_markdown(report), inputs)
-    write_docx(report, directory / "report.docx")
-    write_xlsx(report, directory / "report.xlsx", lambda: _coded_chunks(directory / CODED_FILE), inputs)
+        (charts / chart.name).write_bytes(chart.png)
+    outputs.write_text(directory / "report.md", render_markdown(report))
+    write_docx(report, outputs.path(directory / "report.docx"))
+    staged = outputs.path(directory / CODED_FILE)
+    outputs.write_workbook(directory / "report.xlsx", report_sheets(report, lambda: _coded_chunks(staged)))
 
 
 def _coded_chunks(path):
-    """The coded table written at ``path`` read back in chunks, scores as numbers."""
+    """The coded table written at ``path`` read back in chunks, scores as numbers, cells as
+    they were before the CSV neutralised formula-like ones."""
     import pandas as pd
 
+    from qualcode.io.escape import restore_column, restore_formula
     from qualcode.scale import DEFAULT_CHUNK
 
     with pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", chunksize=DEFAULT_CHUNK) as chunks:
         for frame in chunks:
+            frame = frame.apply(restore_column).set_axis([restore_formula(c) for c in frame.columns], axis=1)
             scores = [column for column in frame.columns if column.startswith("score_")]
             frame[scores] = frame[scores].apply(pd.to_numeric)
             yield frame
 
 
 def _check_folder(directory, inputs):
-    """Create the output folder, refusing one that is a file or an input."""
+    """Refuse an output folder that is a file, cannot be created or written, or holds an input
+    under a report file's name (before any work)."""
     from qualcode.errors import InputError, located
-    from qualcode.io import check_output_path
+    from qualcode.io import check_output_folder, check_output_path
 
     if directory.exists() and not directory.is_dir():
         raise InputError(located(directory, "-o must be a folder for the report files; "
                                             "this is a file"))
-    directory.mkdir(parents=True, exist_ok=True)
-    for name in REPORT_FILES:
-        check_output_path(directory / name, inputs)
+    check_output_folder(directory)
+    if directory.is_dir():
+        for name in REPORT_FILES:
+            check_output_path(directory / name, inputs, folder_ok=name == CHART_FOLDER)

@@ -21,6 +21,7 @@ from qualcode.codebook.model import Codebook
 from qualcode.codebook.refi import append_codes, code_guid, refi_guid
 from qualcode.coding.coded import CodedAnswers
 from qualcode.errors import InputError
+from qualcode.io.escape import xml_text
 
 PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"
 UNITS = ("sentence", "answer")
@@ -57,11 +58,13 @@ class _ProjectWriter:
         self.attributes = coded.attribute_columns
 
     def element(self, parent, tag, /, **attributes):
-        return etree.SubElement(parent, f"{{{PROJECT_NAMESPACE}}}{tag}", **attributes)
+        """A child element; attribute values XML cannot hold (control characters) made visible."""
+        return etree.SubElement(parent, f"{{{PROJECT_NAMESPACE}}}{tag}",
+                                **{name: xml_text(str(value)) for name, value in attributes.items()})
 
     def project(self):
         root = etree.Element(f"{{{PROJECT_NAMESPACE}}}Project", nsmap={None: PROJECT_NAMESPACE},
-                             name=self.name, origin=f"qualcode {__version__}",
+                             name=xml_text(self.name), origin=f"qualcode {__version__}",
                              creatingUserGUID=self.user, creationDateTime=self.time)
         users = self.element(root, "Users")
         self.element(users, "User", guid=self.user, name="qualcode")
@@ -87,15 +90,11 @@ class _ProjectWriter:
             self.element(variables, "Variable", guid=refi_guid("variable", column), name=column,
                          typeOfVariable="Text")
 
-    def respondent_of(self, row):
-        column = self.table.respondent_column or self.table.id_column
-        return row[column]
-
     def add_cases(self, root):
         frame = self.table.frame
         respondents = {}
-        for row in frame.to_dict("records"):
-            respondents.setdefault(self.respondent_of(row), []).append(row)
+        for respondent, row in zip(self.table.respondents, frame.to_dict("records")):
+            respondents.setdefault(respondent, []).append(row)
         if not respondents:
             return
         cases = self.element(root, "Cases")
@@ -110,7 +109,7 @@ class _ProjectWriter:
     def add_value(self, parent, column, value):
         holder = self.element(parent, "VariableValue")
         self.element(holder, "VariableRef", targetGUID=refi_guid("variable", column))
-        self.element(holder, "TextValue").text = value
+        self.element(holder, "TextValue").text = xml_text(value)
 
     # sources and codings ------------------------------------------------------------------
     def source_guid(self, row):

@@ -9,23 +9,21 @@ there (the folder must be reachable from the workers, e.g. a shared file system)
 naming a file, partitions come back to the client one at a time and are written in order.
 """
 import os
-import shutil
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
 from qualcode.coding import coding_metadata
-from qualcode.coding.table import CODED_SUFFIXES, metadata_json
+from qualcode.coding.table import CODED_SUFFIXES
 from qualcode.errors import InputError, located
-from qualcode.io import check_output_path, sidecar_path, write_text
+from qualcode.io import check_output_path, check_table_output, output_set, sidecar_path
+from qualcode.io.cells import text_frame
+from qualcode.io.sources import head_table
 from qualcode.progress import explain
 from qualcode.scale.pool import code_chunk
-from qualcode.scale.sources import cells, head_table
 from qualcode.scale import DEFAULT_SAMPLE
 from qualcode.scale.stream import fit_on_sample
-from qualcode.scale.writers import chunk_writer
 
 CONNECT_TIMEOUT = "20s"  # to reach a remote scheduler
 
@@ -43,7 +41,7 @@ def code_dataset(source, estimator, output, reading, codebook, settings, schedul
     source, output = Path(source), Path(output)
     _check_paths(source, output, inputs)
     frame = _read(dd, source)
-    first_rows = cells(frame.head(100))  # from the first partition: the client reads no more
+    first_rows = text_frame(frame.head(100))  # from the first partition: the client reads no more
     table = head_table(first_rows, source, reading)
     if table is None:
         raise InputError(located(source, f"there is no column {reading.get('id_column')!r} to identify the "
@@ -54,9 +52,11 @@ def code_dataset(source, estimator, output, reading, codebook, settings, schedul
         shipped = client.scatter(coder, broadcast=True)
         meta = _code_partition(first_rows.iloc[:0], coder, table.text_column, annotate)
         coded = frame.map_partitions(_code_partition, shipped, table.text_column, annotate, meta=meta)
-        rows, with_codes = _write(coded, output)
-    recorded = {**settings, "engine": "dask", "sample_size": sample_size, "fitted_on": fitted_on}
-    write_text(sidecar_path(output), metadata_json(coding_metadata(codebook, table, recorded)), inputs=inputs)
+        # the data set (a file or a folder) and its sidecar land together or not at all
+        with output_set([output, sidecar_path(output)], inputs, folders=[output]) as outputs:
+            rows, with_codes = _write(coded, output, outputs)
+            recorded = {**settings, "engine": "dask", "sample_size": sample_size, "fitted_on": fitted_on}
+            outputs.write_sidecar(output, coding_metadata(codebook, table, recorded))
     return rows, with_codes
 
 
@@ -74,11 +74,11 @@ def _check_paths(source, output, inputs):
     if not source.exists():
         raise InputError(located(source, "no such file or folder; give a Parquet file or a folder of them"))
     if is_folder_output(output):
-        if output.resolve() == source.resolve() or output.is_file():
+        if os.path.realpath(output) == os.path.realpath(source) or output.is_file():
             raise InputError(located(output, "cannot write the coded data set here; choose a new folder (-o)"))
-        check_output_path(output.parent / f"{output.name}.meta.json", inputs)
+        check_output_path(sidecar_path(output), inputs)
     else:
-        check_output_path(output, inputs, CODED_SUFFIXES)
+        check_table_output(output, inputs, CODED_SUFFIXES)
 
 
 def is_folder_output(output):
@@ -114,21 +114,22 @@ def _text_partitions(frame, text_column):
     """Yield (first row number, partition with the text column) one partition at a time."""
     start = 0
     for index in range(frame.npartitions):
-        part = cells(frame[[text_column]].partitions[index].compute())
+        part = text_frame(frame[[text_column]].partitions[index].compute())
         yield start, part
         start += len(part)
 
 
 def _code_partition(partition, coder, text_column, annotate):
-    coded = code_chunk(coder, cells(partition), text_column)[0]
+    coded = code_chunk(coder, text_frame(partition), text_column)[0]
     return annotate(coded, coder) if annotate else coded
 
 
-def _write(coded, output):
-    """Write the coded data set; return (rows, rows with a code). Each partition is coded once."""
+def _write(coded, output, outputs):
+    """Stage the coded data set in ``outputs``; return (rows, rows with a code). Each
+    partition is coded once."""
     if not is_folder_output(output):
         totals = pd.DataFrame(columns=["rows", "with_codes"])
-        with chunk_writer(output) as write:
+        with outputs.appender(output, verbatim=True) as write:
             for index in range(coded.npartitions):
                 part = coded.partitions[index].compute()
                 write(part)
@@ -137,30 +138,10 @@ def _write(coded, output):
         import dask
 
         stats = coded.map_partitions(_stats, meta={"rows": "int64", "with_codes": "int64"})
-        with atomic_folder(output) as folder:
-            explain(f"writing partitioned Parquet into {output}")
-            _, totals = dask.compute(coded.to_parquet(folder, write_index=False, compute=False), stats)
+        explain(f"writing partitioned Parquet into {output}")
+        _, totals = dask.compute(coded.to_parquet(outputs.path(output), write_index=False, compute=False), stats)
     return int(totals["rows"].sum()), int(totals["with_codes"].sum())
 
 
 def _stats(coded):
     return pd.DataFrame({"rows": [len(coded)], "with_codes": [int((coded["codes"] != "").sum())]})
-
-
-@contextmanager
-def atomic_folder(path):
-    """Yield a new temporary folder beside ``path``; it replaces ``path`` if the block succeeds."""
-    path = Path(path)
-    temporary = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
-    try:
-        yield temporary
-        if path.exists():
-            old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".old"))
-            os.replace(path, old / path.name)
-            os.replace(temporary, path)
-            shutil.rmtree(old)
-        else:
-            os.replace(temporary, path)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise

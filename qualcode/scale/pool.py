@@ -16,18 +16,20 @@ from concurrent.futures import ProcessPoolExecutor
 
 from qualcode.coding.analysed import garbage_collection_paused
 from qualcode.coding.table import coded_frame
+from qualcode.progress import own_warning
 
 _worker_coder = None
 
 
 def code_chunk(coder, frame, text_column):
     """``frame`` with its coding appended, the typed :class:`~qualcode.coding.CodingResult`,
-    and the warnings that coding gave (as text)."""
+    and the warnings that coding gave for the analyst (as text; those of the libraries
+    underneath, such as scikit-learn's convergence warnings, are left out)."""
     with warnings.catch_warnings(record=True) as caught, garbage_collection_paused():
         warnings.simplefilter("always")
         result = coder.code(frame[text_column].tolist())
         coded = coded_frame(frame, result)
-    return coded, result, [str(warning.message) for warning in caught]
+    return coded, result, [str(warning.message) for warning in caught if own_warning(warning.filename)]
 
 
 def coded_chunks(coder, chunks, text_column, jobs=1):

@@ -12,14 +12,12 @@ import pandas as pd
 
 from qualcode.coding import coding_metadata
 from qualcode.coding.analysed import garbage_collection_paused, long_lived_objects_frozen
-from qualcode.coding.table import coded_frame, metadata_json
-from qualcode.io import sidecar_path, write_text
+from qualcode.coding.table import coded_frame
+from qualcode.io import open_answers, output_set, sidecar_path, whole_source
 from qualcode.progress import explain
 from qualcode.scale import DEFAULT_CHUNK, DEFAULT_SAMPLE
 from qualcode.scale.pool import coded_chunks
 from qualcode.scale.sample import Sampler
-from qualcode.scale.sources import open_answers, whole_source
-from qualcode.scale.writers import chunk_writer
 
 
 
@@ -50,15 +48,16 @@ def code_file(answers, estimator, output, reading, codebook, settings, jobs=1, c
     source = open_answers(answers, reading, chunk_size)
     coder, fitted_on = fit_on_sample(estimator, source.chunks(), source.text_column, sample_size, seed)
     rows = with_codes = 0
-    with chunk_writer(output) as write:
-        for coded, _ in coded_in_order(coder, source, jobs):
-            coded = annotate(coded, coder) if annotate else coded
-            write(coded)
-            rows, with_codes = rows + len(coded), with_codes + int((coded["codes"] != "").sum())
-            explain(f"coded {rows:,} answers")
-    recorded = {**settings, "sample_size": sample_size, "fitted_on": fitted_on}
-    metadata = coding_metadata(codebook, source.table, recorded)
-    write_text(sidecar_path(output), metadata_json(metadata), inputs=inputs)
+    # the table and its sidecar land together or not at all; the table is data, written verbatim
+    with output_set([output, sidecar_path(output)], inputs) as outputs:
+        with outputs.appender(output, verbatim=True) as write:
+            for coded, _ in coded_in_order(coder, source, jobs):
+                coded = annotate(coded, coder) if annotate else coded
+                write(coded)
+                rows, with_codes = rows + len(coded), with_codes + int((coded["codes"] != "").sum())
+                explain(f"coded {rows:,} answers")
+        recorded = {**settings, "sample_size": sample_size, "fitted_on": fitted_on}
+        outputs.write_sidecar(output, coding_metadata(codebook, source.table, recorded))
     return rows, with_codes
 
 
