@@ -137,9 +137,10 @@ def code_file(answers, codebook, output, *, reading=None, engine="local", schedu
 
 def report_file(answers, codebook, directory, *, reading=None, by=None, min_group=5, per_code=3,
                 anonymise=False, model=None, mode=None, embedder=None, threshold=None, seed=None, jobs=1,
-                chunk_size=None, sample_size=DEFAULT_SAMPLE):
+                chunk_size=None, sample_size=DEFAULT_SAMPLE, multi_choice=(), follow_up=()):
     """``qualcode report``: code the answers file ``answers`` and write the report files into
-    ``directory`` (coded as :func:`code_file` codes, a chunk at a time); returns the Report."""
+    ``directory`` (coded as :func:`code_file` codes, a chunk at a time); returns the Report.
+    ``multi_choice``: columns of ticks, "COLUMN[:SEP]"; ``follow_up``: follow-up questions."""
     from qualcode.reports import make_report
 
     codebook_object = load_codebook(codebook)
@@ -147,7 +148,8 @@ def report_file(answers, codebook, directory, *, reading=None, by=None, min_grou
     inputs = tuple(p for p in (answers, codebook, model) if isinstance(p, (str, Path)))
     return make_report(answers, codebook_object, directory, plan, by=by, min_group=min_group,
                        per_code=per_code, anonymised=anonymise, reading=reading, jobs=jobs,
-                       chunk_size=chunk_size, sample_size=sample_size, inputs=inputs)
+                       chunk_size=chunk_size, sample_size=sample_size, inputs=inputs,
+                       multi_choice=multi_choice, follow_up=follow_up)
 
 
 def coded_answers(data, codebook=None):
@@ -200,9 +202,11 @@ def quotes(coded, codebook=None, per_code=3, anonymise=False):
     return select_quotes(coded_answers(coded), codebook_of(coded, codebook), per_code, anonymise)
 
 
-def report(coded, directory, codebook=None, by=None, min_group=5, per_code=3, anonymise=False):
+def report(coded, directory, codebook=None, by=None, min_group=5, per_code=3, anonymise=False,
+           multi_choice=(), follow_up=()):
     """Write the report files of ``qualcode report`` for already coded answers into ``directory``;
-    returns the :class:`~qualcode.reports.Report`. A codebook is needed (argument or attrs)."""
+    returns the :class:`~qualcode.reports.Report`. A codebook is needed (argument or attrs).
+    ``multi_choice``: columns of ticks, "COLUMN[:SEP]"; ``follow_up``: follow-up questions."""
     from qualcode.reports import report_coded
 
     found = codebook_of(coded, codebook)
@@ -210,7 +214,7 @@ def report(coded, directory, codebook=None, by=None, min_group=5, per_code=3, an
         raise InputError("qc.report needs the codebook that coded the answers: pass codebook=PATH")
     metadata = coded.attrs.get(ATTRS_KEY, {}) if isinstance(coded, pd.DataFrame) else {}
     return report_coded(coded_answers(coded), found, directory, by=by, min_group=min_group, per_code=per_code,
-                        anonymised=anonymise, metadata=metadata)
+                        anonymised=anonymise, metadata=metadata, multi_choice=multi_choice, follow_up=follow_up)
 
 
 def open_project(path, answers=None, codebook=None, *, reading=None, mode=None, embedder=None, threshold=None,

@@ -117,7 +117,7 @@ def test_csvs_for_people_neutralise_formulas_and_the_coded_table_stays_verbatim(
     assert run("report", answers, "--codebook", codebook, "-o", report, "--mode", "fast").exit_code == 0
     written = [tmp_path / "antal.csv", tmp_path / "antal.cooccurrence.csv", tmp_path / "citat.csv",
                tmp_path / "ko.csv", tmp_path / "enighet.csv", *report.glob("*.csv")]
-    assert len(written) == 9
+    assert len(written) == 10   # the report's: coded, counts, closed, quotes, cooccurrence
     for path in written:
         assert formula_cells(cells(path)) == [], path
     quotes = cells(tmp_path / "citat.csv")["quote"].tolist()
@@ -247,7 +247,7 @@ def test_an_interrupted_report_leaves_the_earlier_report_whole(hostile, tmp_path
     answers, codebook = hostile
     folder = tmp_path / "rapport"
     assert run("report", answers, "--codebook", codebook, "-o", folder, "--mode", "fast").exit_code == 0
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -255,7 +255,8 @@ def test_an_interrupted_report_leaves_the_earlier_report_whole(hostile, tmp_path
     monkeypatch.setattr("qualcode.reports.pipeline.write_docx", interrupted)
     result = run("report", answers, "--codebook", codebook, "-o", folder, "--mode", "fast", "--seed", "3")
     assert result.exit_code == 130
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
 
 
 def test_code_refuses_a_sidecar_path_that_is_a_folder_before_any_work(hostile, tmp_path):

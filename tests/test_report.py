@@ -1,5 +1,6 @@
 """`qualcode report`: codes raw answers and writes every report file, readable and whole."""
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -50,8 +51,8 @@ def _keyword_codebook():
 
 def test_report_writes_every_file_and_leaves_other_files_alone(report_dir):
     names = {p.name for p in report_dir.iterdir()}
-    assert {"coded.csv", "coded.csv.meta.json", "counts.csv", "quotes.csv", "cooccurrence.csv",
-            "report.html", "report.md", "report.docx", "report.xlsx", "notes.txt"} <= names
+    assert {"coded.csv", "coded.csv.meta.json", "counts.csv", "closed.csv", "quotes.csv", "cooccurrence.csv",
+            "report.html", "report.md", "report.docx", "report.xlsx", "report-charts", "notes.txt"} <= names
     assert not [n for n in names if n.startswith(".")]     # no temporary files left
     assert (report_dir / "notes.txt").read_text(encoding="utf-8") == "mine"
     meta = json.loads((report_dir / "coded.csv.meta.json").read_text(encoding="utf-8"))
@@ -76,6 +77,21 @@ def test_html_is_self_contained_with_chart_quotes_and_method(report_dir):
     assert "<blockquote>" in html
 
 
+def test_markdown_shows_the_charts_written_beside_it(report_dir):
+    markdown = (report_dir / "report.md").read_text(encoding="utf-8")
+    linked = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", markdown)
+    assert "report-charts/1-closed.png" in linked and "report-charts/1-themes.png" in linked
+    for name in linked:
+        assert (report_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_closed_answers_are_tabulated_with_shares_of_all_who_answered(report_dir):
+    closed = pd.read_csv(report_dir / "closed.csv", dtype=str, keep_default_na=False)
+    rows = closed[closed["question"] == "Vad hindrar?"].set_index("alternative")
+    assert rows.loc["Nej", ["respondents", "base"]].tolist() == ["5", "6"]
+    assert rows.loc["Ja", ["respondents", "base"]].tolist() == ["1", "6"]   # p4 answered "vet ej" in text: still counted
+
+
 def test_anonymise_masks_names_and_phone_numbers_in_everything_written(report_dir):
     for name in ("coded.csv", "quotes.csv", "report.html", "report.md"):
         text = (report_dir / name).read_text(encoding="utf-8-sig")
@@ -86,15 +102,15 @@ def test_anonymise_masks_names_and_phone_numbers_in_everything_written(report_di
 def test_docx_opens_and_holds_headings_tables_and_quotes(report_dir):
     document = Document(report_dir / "report.docx")
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading") or p.style.name == "Title"]
-    assert "Rapport: Testkodbok" in headings and "Vad hindrar?" in headings and "Metod" in headings
+    assert "Rapport: Testkodbok" in headings and "1. Vad hindrar?" in headings and "Metod" in headings
     assert any(p.style.name == "Quote" and "respondent p" in p.text for p in document.paragraphs)
-    assert document.tables and document.tables[0].rows[0].cells[0].text == "Tema"
+    assert [table.rows[0].cells[0].text for table in document.tables[:2]] == ["Svar", "Tema"]
     assert document.inline_shapes   # the charts
 
 
 def test_xlsx_opens_with_the_expected_sheets_and_content(report_dir):
     workbook = load_workbook(report_dir / "report.xlsx")
-    assert workbook.sheetnames == ["Svar", "Antal", "Citat", "Samförekomst", "Kodbok", "Metod"]
+    assert workbook.sheetnames == ["Svar", "Antal", "Svarsfördelning", "Citat", "Samförekomst", "Kodbok", "Metod"]
     answers = list(workbook["Svar"].values)
     assert "codes" in answers[0] and len(answers) == len(ANSWERS) + 1
     counts = list(workbook["Antal"].values)

@@ -176,10 +176,9 @@ def test_the_report_counts_the_decisions_and_says_how_many_were_reviewed(project
     counted = pd.read_csv(tmp_path / "out" / "coded.csv", dtype=str, keep_default_na=False)
     machine_security = sum("security" in codes for codes in before.code_sets)
     assert counted["codes"].str.split(";").map(lambda c: "security" in c).sum() == machine_security + 5
-    method = dict(report.method)
-    assert any("5 svar granskade av analytiker (anna 5), 132 kodade enbart av maskinen" in str(v)
-               for v in method.values())
-    assert "granskade av analytiker" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    fact = "5 svar granskade av analytiker (anna 5), 132 med enbart maskinens koder"
+    assert dict(report.settings)["Granskning"] == fact
+    assert fact in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
 
 
 def test_the_qdpx_export_credits_each_code_to_the_analyst_who_decided_it(project):

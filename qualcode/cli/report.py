@@ -113,26 +113,35 @@ def quotes_command(coded_path, codebook_path, per_code, anonymise, output):
               help="Suppress groups with fewer respondents than this (shown as '<N').")
 @click.option("--per-code", type=click.IntRange(min=1), default=3, show_default=True,
               help="Quotes per code and question.")
+@click.option("--multi-choice", "multi_choice", multiple=True, metavar="COLUMN[:SEP]",
+              help="A column of multi-choice ticks joined by SEP (default ';'), tabulated per "
+                   "alternative; repeatable. A --by column joined by ';' or '|' is found without it.")
+@click.option("--follow-up", "follow_up", multiple=True, metavar="QUESTION",
+              help="A follow-up question (its text, or its number in file order), shown under the "
+                   "question before it; repeatable. Labels such as 5.9b or Q9_1 are found without it.")
 @click.option("--anonymise", is_flag=True, help="Mask names, e-mail, phone numbers and personnummer in every file.")
 @coding_options
 @answer_options
 @verbosity_options
-def report_command(answers, codebook_path, project_path, output, by, min_group, per_code, anonymise, coding,
-                   reading):
-    """Code answers (or take a review project's codes) and write counts, quotes and a readable report into a folder."""
+def report_command(answers, codebook_path, project_path, output, by, min_group, per_code, multi_choice, follow_up,
+                   anonymise, coding, reading):
+    """Code answers (or take a review project's codes) and write counts, closed answers, quotes and a readable
+    report into a folder."""
     from qualcode.api import report_file
 
     if project_path is not None:
-        _report_project(answers, codebook_path, project_path, output, by, min_group, per_code, anonymise, coding)
+        _report_project(answers, codebook_path, project_path, output, coding, by=by, min_group=min_group,
+                        per_code=per_code, anonymised=anonymise, multi_choice=multi_choice, follow_up=follow_up)
         return
     if answers is None or codebook_path is None:
         raise click.UsageError("give ANSWERS and --codebook, or --project P.qcproj")
     report = report_file(answers, codebook_path, output, reading=reading, by=by, min_group=min_group,
-                         per_code=per_code, anonymise=anonymise, **coding)
+                         per_code=per_code, anonymise=anonymise, multi_choice=multi_choice,
+                         follow_up=follow_up, **coding)
     say(f"Report on {report.answers} answers -> {output / 'report.html'}")
 
 
-def _report_project(answers, codebook_path, project_path, output, by, min_group, per_code, anonymise, coding):
+def _report_project(answers, codebook_path, project_path, output, coding, **options):
     from qualcode.workspace import Project
     from qualcode.workspace.export import report_project
 
@@ -144,7 +153,6 @@ def _report_project(answers, codebook_path, project_path, output, by, min_group,
     with Project(project_path, write=False) as project:
         if codebook_path is not None:
             project.check_codebook(codebook_path)
-        _, summary = report_project(project, output, by=by, min_group=min_group, per_code=per_code,
-                                    anonymised=anonymise)
+        _, summary = report_project(project, output, **options)
     say(f"Report on {summary['answers']} answers ({summary['reviewed']} reviewed by analysts, "
         f"{summary['machine']} with the machine's codes alone) -> {output / 'report.html'}")

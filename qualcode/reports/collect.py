@@ -26,7 +26,8 @@ class Collected:
     """A report's coded answers, collected: ``facts`` (see
     :func:`~qualcode.reports.counts.answer_facts`), ``codes`` (the counted (id, label) pairs),
     ``cooccurrence``, ``candidates`` (the answers that may be quoted, as CodedAnswers, in input
-    order) and the totals of the method section."""
+    order), the totals of the method section, and ``choices`` (the closed-answer columns
+    besides ``by`` whose raw values the facts hold)."""
 
     facts: pd.DataFrame
     codes: list
@@ -37,14 +38,16 @@ class Collected:
     respondents: int
     question_column: str | None
     by: str | None
+    choices: tuple = ()
 
 
 class ReportCollector:
     """Collects coded answers (:class:`~qualcode.coding.CodedAnswers`) chunk by chunk for a report."""
 
-    def __init__(self, codebook, by=None):
+    def __init__(self, codebook, by=None, choices=()):
         self.codebook = codebook
         self.by = by
+        self.choices = tuple(column for column in choices if column != by)  # closed columns besides ``by``
         self._facts = []
         self._cooccurrence = None
         self._pools = {}      # (question, group or None, code index) -> (scores, rows)
@@ -55,11 +58,12 @@ class ReportCollector:
 
     def add(self, coded):
         """Take one chunk of coded answers (in input order after the chunks before)."""
-        if self.by is not None:
-            coded.check_column(self.by)
+        for column in (self.by, *self.choices):
+            if column is not None:
+                coded.check_column(column, "--by" if column == self.by else "--multi-choice")
         self._question_column = coded.question_column
         codes = counted_codes(coded, self.codebook)
-        facts = answer_facts(coded, self.codebook, self.by, codes)
+        facts = answer_facts(coded, self.codebook, self.by, codes, self.choices)
         self._facts.append(facts)
         self._add_cooccurrence(coded, codes)
         rows = np.arange(self._seen, self._seen + len(coded))
@@ -72,7 +76,7 @@ class ReportCollector:
         facts = pd.concat(self._facts, ignore_index=True)
         return Collected(facts, self._codes, self._cooccurrence, self._kept, len(facts),
                          int(facts["substantive"].sum()), int(facts["respondent"].nunique()),
-                         self._question_column, self.by)
+                         self._question_column, self.by, self.choices)
 
     def _add_cooccurrence(self, coded, codes):
         ids = [code_id for code_id, _ in codes]
@@ -129,12 +133,12 @@ def _family_scores(coded, family):
     return pd.concat([coded.scores(code_id) for code_id in family], axis=1).max(axis=1).to_numpy(dtype=float)
 
 
-def collect(coded, codebook, by=None, chunk_size=None):
+def collect(coded, codebook, by=None, chunk_size=None, choices=()):
     """:class:`Collected` of coded answers already in memory (in chunks of ``chunk_size``)."""
     from qualcode.scale import DEFAULT_CHUNK
 
     chunk_size = chunk_size or DEFAULT_CHUNK
-    collector = ReportCollector(codebook, by)
+    collector = ReportCollector(codebook, by, choices)
     for start in range(0, max(len(coded), 1), chunk_size):
         collector.add(coded.take(range(start, min(start + chunk_size, len(coded)))))
     return collector.collected()

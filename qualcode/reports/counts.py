@@ -25,23 +25,34 @@ def rolled_up_codes(coded, codebook=None):
             for codes in coded.code_sets]
 
 
-def answer_facts(coded, codebook=None, by=None, codes=None):
+def answer_facts(coded, codebook=None, by=None, codes=None, choices=()):
     """What counting needs of each answer, one slim row each: ``question``, ``group`` (the value
-    of ``by``), ``respondent``, ``substantive``, and one bool column per counted code (named by
-    its position in ``codes``, default :func:`counted_codes`) that is True when the answer
-    carries the code or, with a codebook, one of its descendants. Facts of chunks concatenate:
-    a report counts a million answers from them without holding the answers."""
+    of ``by``, "" when empty), ``respondent``, ``substantive``, ``choice:<column>`` (the raw
+    value of each column in ``choices``, closed answers to tabulate) and one bool column per
+    counted code (named by its position in ``codes``, default :func:`counted_codes`) that is
+    True when the answer carries the code or, with a codebook, one of its descendants. Facts of
+    chunks concatenate: a report counts a million answers from them without holding the answers."""
     words = words_for(codebook)
     codes = counted_codes(coded, codebook) if codes is None else codes
     questions = coded.questions if coded.question_column else pd.Series(words["all_questions"], index=coded.frame.index)
-    groups = coded.frame[by].fillna("").astype(str).replace("", words["no_value"]) if by else ""
-    facts = pd.DataFrame({"question": questions.to_numpy(), "group": groups if by else "",
+    facts = pd.DataFrame({"question": questions.to_numpy(), "group": _values(coded.frame, by) if by else "",
                           "respondent": coded.respondents.to_numpy(),
                           "substantive": coded.substantive.astype(bool).to_numpy()})
+    for column in choices:
+        facts[choice_column(column)] = _values(coded.frame, column)
     for j, (code_id, _) in enumerate(codes):
         family = code_family(code_id, codebook)
         facts[j] = coded.code_matrix(family).any(axis=1)
     return facts
+
+
+def choice_column(column):
+    """The facts column holding the raw values of the closed-answer column ``column``."""
+    return f"choice:{column}"
+
+
+def _values(frame, column):
+    return frame[column].fillna("").astype(str).str.strip().to_numpy()
 
 
 def code_family(code_id, codebook):
@@ -51,36 +62,48 @@ def code_family(code_id, codebook):
     return [code_id] + [member for child in codebook.children(code_id) for member in code_family(child.id, codebook)]
 
 
-def count_codes(coded, codebook=None, by=None, min_group=5):
+def count_codes(coded, codebook=None, by=None, min_group=5, separator=None):
     """Count, per code, the respondents whose answers carry it, and their share of the base.
 
     The base is the respondents who gave an answer with content (per question when the table
     has a question column). With ``by``, rows follow for every value of that column after the
-    overall rows; a group whose base is under ``min_group`` has its numbers suppressed (NA).
-    Two rows per block stand apart from the codes: ``(uncoded)`` (respondents with content but
-    no code, share of the base) and ``(no content)`` (respondents who only answered without
-    content, share of all who answered). Returns the SPEC columns; ``question`` only when the
-    table has one and ``group`` only with ``by``.
+    overall rows (with ``separator``, for every alternative of a multi-choice column: a
+    respondent who ticked two is in both groups); a group whose base is under ``min_group`` has
+    its numbers suppressed (NA). Two rows per block stand apart from the codes: ``(uncoded)``
+    (respondents with content but no code, share of the base) and ``(no content)``
+    (respondents who only answered without content, share of all who answered). Returns the
+    SPEC columns; ``question`` only when the table has one and ``group`` only with ``by``.
     """
     if by is not None:
         coded.check_column(by)
     codes = counted_codes(coded, codebook)
     return count_facts(answer_facts(coded, codebook, by, codes), codes, codebook, by, min_group,
-                       bool(coded.question_column))
+                       bool(coded.question_column), separator)
 
 
-def count_facts(facts, codes, codebook=None, by=None, min_group=5, has_questions=True):
+def count_facts(facts, codes, codebook=None, by=None, min_group=5, has_questions=True, separator=None):
     """:func:`count_codes` from :func:`answer_facts` (of one table, or of its chunks concatenated)."""
     words = words_for(codebook)
     blocks = [_count_block(part, codes, words) for _, part in _blocks(facts, None)]
     if by is not None:
-        blocks += [_count_block(part, codes, words, group, min_group) for group, part in _blocks(facts, "group")]
+        grouped = group_facts(facts, separator, words["no_value"])
+        blocks += [_count_block(part, codes, words, group, min_group) for group, part in _blocks(grouped, "group")]
     counts = pd.concat(blocks, ignore_index=True)
     keep = [c for c in COUNT_COLUMNS if c in counts.columns and
             (c != "question" or has_questions) and (c != "group" or by is not None)]
     counts = _ordered(counts, facts, words["all"])[keep]
     counts.attrs["min_group"] = min_group
     return counts
+
+
+def group_facts(facts, separator=None, no_value="(inget värde)"):
+    """The facts with one row per answer and group: the group value as it is, or with
+    ``separator`` one row per alternative ticked; an empty value is the group ``no_value``."""
+    if separator is None:
+        return facts.assign(group=facts["group"].where(facts["group"] != "", no_value))
+    alternatives = [list(dict.fromkeys(p.strip() for p in value.split(separator) if p.strip())) or [no_value]
+                    for value in facts["group"]]
+    return facts.assign(group=alternatives).explode("group")
 
 
 def _blocks(facts, group_column):

@@ -1,24 +1,47 @@
-"""Small text helpers shared by the renderers."""
+"""Small text helpers shared by the renderers: percentages, tables and quote lines."""
 import pandas as pd
 
+from qualcode.reports.words import THOUSANDS
 
-def percent(share):
-    """0.456 -> "46 %" (Swedish and SI spacing); "" for a missing share."""
-    return "" if share is None or pd.isna(share) else f"{100 * share:.0f} %"
+
+def half_up_percent(count, base):
+    """``count`` of ``base`` in whole percent, halves rounded up: 1 of 8 -> 13."""
+    return (200 * int(count) + int(base)) // (2 * int(base)) if base else 0
+
+
+def digits(n, words):
+    """A count in a table: 4 974 in Swedish (no-break space), 4,974 in English."""
+    return f"{int(n):,}".replace(",", THOUSANDS[words["language"]])
+
+
+def percent_of(count, base):
+    """"13 %" for 1 of 8; "" without a base."""
+    return f"{half_up_percent(count, base)} %" if base else ""
 
 
 def theme_table(section, words):
     """A question's themes as a table for people: theme, respondents, share; commonest first,
     themes nobody raised left out (counts.csv has them)."""
-    themes = section.themes[section.themes["respondents"] > 0].sort_values(
-        "respondents", ascending=False, kind="stable")
-    return pd.DataFrame({words["theme"]: themes["label"], words["respondents"]: themes["respondents"],
-                         words["share"]: themes["share"].map(percent)})
+    themes = section.shown_themes
+    return pd.DataFrame({words["theme"]: themes["label"],
+                         words["respondents"]: [digits(n, words) for n in themes["respondents"]],
+                         words["share"]: [percent_of(n, b) for n, b in zip(themes["respondents"], themes["base"])]})
 
 
-def quote_line(row, words):
-    """A quote with who said it: “text” (respondent R07, id N123)."""
-    return f"”{row.quote}” ({words['respondent']} {row.respondent}, id {row.id})"
+def closed_table(closed, words, heading=None):
+    """A closed column's alternatives as a table for people: answer (or ``heading``),
+    respondents, share."""
+    table = closed.table
+    return pd.DataFrame({heading or words["answer"]: table["alternative"],
+                         words["respondents"]: [digits(n, words) for n in table["respondents"]],
+                         words["share"]: [f"{p} %" for p in table["percent"]]})
+
+
+def quote_source(row, words):
+    """Who said it: "respondent R07, id N123" ("id N123" when each answer is its own respondent)."""
+    if str(row.respondent) == str(row.id):
+        return f"id {row.id}"
+    return f"{words['respondent']} {row.respondent}, id {row.id}"
 
 
 def labelled_cooccurrence(report):
@@ -39,6 +62,7 @@ def quotes_text(quotes):
         lines.append(f"{label} ({code})" if label != code else code)
         for row in rows.itertuples():
             where = f", {row.question}" if "question" in quotes.columns else ""
-            lines.append(f"  ”{row.quote}”\n    {row.respondent}, {row.id}, score {row.score:.2f}{where}")
+            quote = row.quote.replace("\n", "\n   ")
+            lines.append(f"  ”{quote}”\n    {row.respondent}, {row.id}, score {row.score:.2f}{where}")
         lines.append("")
     return "\n".join(lines)

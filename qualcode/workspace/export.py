@@ -8,11 +8,6 @@ import pandas as pd
 from qualcode import __version__
 from qualcode.coding.result import HUMAN, CodingResult, Evidence
 
-SUMMARY_WORDS = {
-    "sv": "{reviewed} svar granskade av analytiker ({coders}), {machine} kodade enbart av maskinen",
-    "en": "{reviewed} answers reviewed by analysts ({coders}), {machine} coded by the machine alone",
-}
-
 
 def standing_result(project):
     """The :class:`~qualcode.coding.CodingResult` of every answer as it stands: the decisions in
@@ -79,17 +74,11 @@ def review_summary(project):
             "coders": coders, "adjudicated": adjudicated}
 
 
-def summary_text(summary, language="en"):
-    """The summary as a sentence in the report's language."""
-    coders = ", ".join(f"{name} {count}" for name, count in summary["coders"].items()) or "-"
-    return SUMMARY_WORDS.get(language, SUMMARY_WORDS["en"]).format(
-        reviewed=summary["reviewed"], machine=summary["machine"], coders=coders)
-
-
-def report_project(project, directory, by=None, min_group=5, per_code=3, anonymised=False):
+def report_project(project, directory, by=None, min_group=5, per_code=3, anonymised=False, multi_choice=(),
+                   follow_up=()):
     """Write the report of the answers as they stand into ``directory`` (the files of ``qualcode
-    report``); the method section says how many answers analysts reviewed and how many keep the
-    machine's codes. Returns (Report, summary)."""
+    report``, the options its own); its settings appendix says how many answers analysts
+    reviewed and how many keep the machine's codes. Returns (Report, summary)."""
     from qualcode.reports import report_coded
 
     coded = coded_answers(project)
@@ -102,12 +91,13 @@ def report_project(project, directory, by=None, min_group=5, per_code=3, anonymi
         "codebook": {"name": codebook.name, "version": codebook.version, "hash": codebook.content_hash,
                      "source": str(codebook.source)},
         "input": str(project.path),
-        "settings": {**latest, "reviewed": summary_text(summary, codebook.language)},
+        "settings": latest,
         "review": summary,
         "codes": list(project.code_ids),
     }
     report = report_coded(coded, codebook, directory, by=by, min_group=min_group, per_code=per_code,
-                          anonymised=anonymised, metadata=metadata, inputs=(project.path,))
+                          anonymised=anonymised, metadata=metadata, inputs=(project.path,),
+                          multi_choice=multi_choice, follow_up=follow_up)
     return report, summary
 
 
