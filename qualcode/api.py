@@ -5,6 +5,8 @@
     qc.counts(coded, by="kommun")                            # as `qualcode counts`
     qc.quotes(coded)                                         # as `qualcode quotes`
     qc.report(coded, "out/")                                 # the report files of `qualcode report`
+    project = qc.open_project("survey.qcproj", df, "cb.yaml")  # a review project (`qualcode review`)
+    project = qc.Project("survey.qcproj")                    # open one
 
 Every command of the CLI parses its options and calls a function here. A coded DataFrame
 carries what its sidecar would say (codebook, settings, column roles) in ``coded.attrs["qualcode"]``,
@@ -213,3 +215,30 @@ def report(coded, directory, codebook=None, by=None, min_group=5, per_code=3, an
     metadata = coded.attrs.get(ATTRS_KEY, {}) if isinstance(coded, pd.DataFrame) else {}
     return report_coded(coded_answers(coded), found, directory, by=by, min_group=min_group, per_code=per_code,
                         anonymised=anonymise, metadata=metadata, multi_choice=multi_choice, follow_up=follow_up)
+
+
+def open_project(path, answers=None, codebook=None, *, reading=None, mode=None, embedder=None, threshold=None,
+                 seed=None, model=None, sample_size=None, chunk_size=None):
+    """Create the review project ``path`` or bring it up to date, as ``qualcode review`` does:
+    ``answers`` (a DataFrame, an answers file or a coded table; None: the project's own) are
+    added by id, ``codebook`` (a path or Codebook; None: the project's current one) becomes a
+    new version when its content changed, and every answer not yet coded under the current
+    codebook is coded with the coding options (None: as the project coded before).
+    ``reading`` holds :func:`qualcode.io.read_answers` options (for a DataFrame: ``id_column``,
+    ``text_column``, ``question_column``, ``respondent_column``). Returns the open
+    :class:`qualcode.workspace.Project` (``qc.Project``)."""
+    from qualcode.workspace import build_project
+
+    coding = {"mode": mode, "embedder": embedder, "threshold": threshold, "seed": seed, "model": model,
+              "sample_size": sample_size, "chunk_size": chunk_size}
+    return build_project(path, answers, None if codebook is None else load_codebook(codebook), reading, coding,
+                         coding_plan)
+
+
+def __getattr__(name):
+    """``Project`` (:class:`qualcode.workspace.Project`), imported on first use."""
+    if name == "Project":
+        from qualcode.workspace import Project
+
+        return Project
+    raise AttributeError(f"module 'qualcode.api' has no attribute {name!r}")

@@ -35,6 +35,8 @@ COMMANDS = {
     "counts": ("qualcode.cli.report", "counts_command", "Count respondents per code, overall and per group."),
     "quotes": ("qualcode.cli.report", "quotes_command", "Pick representative, different quotes per code."),
     "report": ("qualcode.cli.report", "report_command", "Code answers and write counts, quotes and a report (HTML, MD, DOCX, XLSX)."),
+    "review": ("qualcode.cli.review", "review_group",
+               "Review and correct the machine's codes in the browser; export the decisions."),
 }
 
 

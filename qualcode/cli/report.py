@@ -100,9 +100,12 @@ def quotes_command(coded_path, codebook_path, per_code, anonymise, output):
 
 
 @click.command("report")
-@click.argument("answers", type=click.Path(path_type=Path))
-@click.option("--codebook", "codebook_path", required=True, type=click.Path(path_type=Path),
-              help="Codebook YAML file.")
+@click.argument("answers", required=False, type=click.Path(path_type=Path))
+@click.option("--codebook", "codebook_path", type=click.Path(path_type=Path),
+              help="Codebook YAML file (with --project: the project's own unless given).")
+@click.option("--project", "project_path", type=click.Path(path_type=Path),
+              help="Report a review project (.qcproj) instead: the analysts' codes where they decided, "
+                   "the machine's elsewhere.")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the report files (created when missing; only its report files are replaced).")
 @click.option("--by", default=None, help="Compare groups by this column (e.g. municipality, closed_answer).")
@@ -120,12 +123,36 @@ def quotes_command(coded_path, codebook_path, per_code, anonymise, output):
 @coding_options
 @answer_options
 @verbosity_options
-def report_command(answers, codebook_path, output, by, min_group, per_code, multi_choice, follow_up, anonymise,
-                   coding, reading):
-    """Code answers and write counts, closed answers, quotes and a readable report into a folder."""
+def report_command(answers, codebook_path, project_path, output, by, min_group, per_code, multi_choice, follow_up,
+                   anonymise, coding, reading):
+    """Code answers (or take a review project's codes) and write counts, closed answers, quotes and a readable
+    report into a folder."""
     from qualcode.api import report_file
 
+    if project_path is not None:
+        _report_project(answers, codebook_path, project_path, output, coding, by=by, min_group=min_group,
+                        per_code=per_code, anonymised=anonymise, multi_choice=multi_choice, follow_up=follow_up)
+        return
+    if answers is None or codebook_path is None:
+        raise click.UsageError("give ANSWERS and --codebook, or --project P.qcproj")
     report = report_file(answers, codebook_path, output, reading=reading, by=by, min_group=min_group,
                          per_code=per_code, anonymise=anonymise, multi_choice=multi_choice,
                          follow_up=follow_up, **coding)
     say(f"Report on {report.answers} answers -> {output / 'report.html'}")
+
+
+def _report_project(answers, codebook_path, project_path, output, coding, **options):
+    from qualcode.workspace import Project
+    from qualcode.workspace.export import report_project
+
+    if answers is not None:
+        raise click.UsageError("give ANSWERS or --project, not both: the project holds its answers")
+    given = [key for key in ("mode", "embedder", "threshold", "seed", "model") if coding.get(key) is not None]
+    if given:
+        raise click.UsageError(f"--{given[0]} does not apply with --project: the report uses the project's codes")
+    with Project(project_path, write=False) as project:
+        if codebook_path is not None:
+            project.check_codebook(codebook_path)
+        _, summary = report_project(project, output, **options)
+    say(f"Report on {summary['answers']} answers ({summary['reviewed']} reviewed by analysts, "
+        f"{summary['machine']} with the machine's codes alone) -> {output / 'report.html'}")

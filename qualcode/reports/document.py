@@ -310,6 +310,11 @@ def _settings(codebook, metadata, by, min_group, choices, follow_up, words):
         rows.append((names["created"], created))
     if metadata.get("input"):
         rows.append((names["input"], str(metadata["input"])))
+    review = metadata.get("review")          # a review project's report: who decided the codes
+    if review:
+        coders = ", ".join(f"{name} {count}" for name, count in review["coders"].items()) or "-"
+        rows.append((names["review"], words["review_fact"].format(
+            reviewed=review["reviewed"], machine=review["machine"], coders=coders)))
     rows.append((names["qualcode"], metadata.get("qualcode_version") or __version__))
     if by:
         rows += [(names["by"], by), (names["min_group"], str(min_group))]

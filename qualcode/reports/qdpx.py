@@ -28,12 +28,14 @@ UNITS = ("sentence", "answer")
 
 
 def build_qdpx(coded: CodedAnswers, codebook: Codebook, unit: str = "sentence",
-               project_name: str | None = None) -> bytes:
+               project_name: str | None = None, coders: list | None = None) -> bytes:
     """The ``.qdpx`` archive (zip bytes) for coded answers (:func:`~qualcode.coding.read_coded`)
-    and the codebook that coded them."""
+    and the codebook that coded them. ``coders`` gives, per answer, ``{code: [coder names]}``
+    for the codes analysts applied: each becomes a ``User`` and codes the selection under its
+    name (the codes no analyst decided are qualcode's)."""
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {UNITS}, not {unit!r}")
-    exporter = _ProjectWriter(coded, codebook, unit, project_name or Path(coded.source).stem)
+    exporter = _ProjectWriter(coded, codebook, unit, project_name or Path(coded.source).stem, coders)
     project = exporter.project()
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
@@ -47,11 +49,12 @@ def build_qdpx(coded: CodedAnswers, codebook: Codebook, unit: str = "sentence",
 class _ProjectWriter:
     """Builds the ``Project`` element and collects the source text files."""
 
-    def __init__(self, coded, codebook, unit, name):
+    def __init__(self, coded, codebook, unit, name, coders=None):
         self.table = coded
         self.codebook = codebook
         self.unit = unit
         self.name = name
+        self.coders = coders
         self.user = refi_guid("user", "qualcode")
         self.time = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         self.source_files = []
@@ -68,6 +71,9 @@ class _ProjectWriter:
                              creatingUserGUID=self.user, creationDateTime=self.time)
         users = self.element(root, "Users")
         self.element(users, "User", guid=self.user, name="qualcode")
+        names = dict.fromkeys(name for row in self.coders or () for names in row.values() for name in names)
+        for name in names:
+            self.element(users, "User", guid=refi_guid("user", name), name=name)
         codes = self.element(self.element(root, "CodeBook"), "Codes")
         append_codes(codes, self.codebook, PROJECT_NAMESPACE)
         self.add_variables(root)
@@ -134,11 +140,18 @@ class _ProjectWriter:
                                      name=text[start:end][:80], startPosition=str(start),
                                      endPosition=str(end), creatingUser=self.user,
                                      creationDateTime=self.time)
-            coding = self.element(selection, "Coding", guid=refi_guid("coding", guid, code_id),
-                                  creatingUser=self.user, creationDateTime=self.time)
-            self.element(coding, "CodeRef", targetGUID=code_guid(code_id))
+            for user, parts in self.coding_users(index, code_id):
+                coding = self.element(selection, "Coding", guid=refi_guid("coding", guid, code_id, *parts),
+                                      creatingUser=user, creationDateTime=self.time)
+                self.element(coding, "CodeRef", targetGUID=code_guid(code_id))
         if self.table.question_column:
             self.add_value(source, self.table.question_column, row[self.table.question_column])
+
+    def coding_users(self, index, code_id):
+        """(user GUID, GUID parts) of each coding of one code: one per analyst who applied it,
+        else qualcode's (whose GUID stays that of an export without coders)."""
+        names = (self.coders[index].get(code_id) if self.coders is not None else None) or []
+        return [(refi_guid("user", name), (name,)) for name in names] or [(self.user, ())]
 
     def span(self, text, code_evidence):
         """Character span to code: the evidence sentence, else its matches, else the answer."""
