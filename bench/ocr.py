@@ -40,13 +40,13 @@ def code_and_score(tree, answers, codebook, gold, output, mode):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline", default="/work/main", help="the tree to compare with")
+    parser.add_argument("--baseline", default="/work/main", help="the tree to compare with ('' for none)")
     parser.add_argument("--modes", nargs="+", default=["accurate", "fast"])
     parser.add_argument("--sets", nargs="+", default=list(SETS))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--per-code", action="store_true", help="per-code F1 in accurate mode too")
     args = parser.parse_args()
-    trees = {"baseline": Path(args.baseline), "this tree": ROOT}
+    trees = {"baseline": Path(args.baseline), "this tree": ROOT} if args.baseline else {"this tree": ROOT}
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         for name in args.sets:

@@ -168,7 +168,9 @@ class Coder(BaseEstimator):
                 positive = {m.keyword for m in hits if not m.negated}
                 lexical[i, column[code_id]] = min(len(positive), MAX_KEYWORD_HITS)
                 negated_only[i, column[code_id]] = not positive
-        vectors = self.embedder_.embed(texts, kind=ANSWER_KIND) if self.embedder_ is not None else None
+        vectors = None
+        if self.embedder_ is not None:  # OCR-damaged answers are embedded as repaired
+            vectors = self.embedder_.embed([answer.repaired or answer.text for answer in answers], kind=ANSWER_KIND)
         return _Features(answers, matches, vectors, lexical, negated_only)
 
     # -- semantic -------------------------------------------------------------------------
