@@ -6,19 +6,26 @@
 For each size, synthetic answers (bench/synth.py) are written as a CSV; in fresh child
 processes the Excel-style substring matcher (lower-case substring search of the codebook's
 keywords) and `qualcode code` with each setting run end to end over the same answers, with an
-empty cache folder. Printed: seconds, peak resident memory, ratio to the substring matcher.
+empty cache folder. Fast mode's static word vectors are distilled once beforehand (the time
+is printed) and copied into each folder: a one-time cost, not coding's. With `--baseline TREE`
+the fast setting of that source tree is timed too, on the same answers.
+Printed: seconds, peak resident memory, ratio to the substring matcher.
 Then the macro-F1 each setting (and the substring matcher) reaches on ../shared/data/dev,
 scored with ../shared/tools/score.py.
 """
 import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
 
+from qualcode.cache import cache_dir
 from qualcode.codebook import load_codebook
+from qualcode.embed.static import static_table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from measure import CODEBOOK, PYTHON, ROOT, figure, qualcode_code, substring_codes, substring_matcher  # noqa: E402
@@ -32,21 +39,39 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000], help="sizes for the fast setting")
     parser.add_argument("--accurate-n", type=int, nargs="*", default=[10_000], help="sizes for the accurate setting")
+    parser.add_argument("--baseline", help="another source tree whose fast setting is timed too (e.g. /work/main)")
+    parser.add_argument("--no-quality", action="store_true", help="skip the macro-F1 on the development set")
     args = parser.parse_args()
+    start = time.perf_counter()
+    static_table()
+    print(f"static word vectors: {time.perf_counter() - start:.1f} s to distil or load (once)", flush=True)
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         for n in sorted(set(args.n) | set(args.accurate_n)):
-            speed(folder, n, [mode for mode, sizes in (("fast", args.n), ("accurate", args.accurate_n)) if n in sizes])
-        quality(folder)
+            speed(folder, n, [mode for mode, sizes in (("fast", args.n), ("accurate", args.accurate_n)) if n in sizes],
+                  args.baseline)
+        if not args.no_quality:
+            quality(folder)
 
 
-def speed(folder, n, modes):
+def speed(folder, n, modes, other_tree=None):
     answers = write_answers_csv(folder / f"answers-{n}.csv", n)
     baseline = substring_matcher(answers)
     print(figure(f"{n:>9,} answers: Excel-style substring matcher", *baseline), flush=True)
-    for mode in modes:
-        coded = qualcode_code(answers, folder / f"coded-{n}-{mode}.csv", folder / f"cache-{n}-{mode}", "--mode", mode)
-        print(figure(f"{n:>9,} answers: qualcode code --mode {mode}", *coded, baseline=baseline[0]), flush=True)
+    runs = [(mode, None) for mode in modes] + ([("fast", other_tree)] if other_tree and "fast" in modes else [])
+    for mode, tree in runs:
+        cache = folder / f"cache-{n}-{mode}-{'baseline' if tree else 'this'}"
+        with_static_vectors(cache)
+        coded = qualcode_code(answers, folder / f"coded-{n}-{mode}.csv", cache, "--mode", mode, tree=tree)
+        label = f"{n:>9,} answers: qualcode code --mode {mode}" + (f" ({tree})" if tree else "")
+        print(figure(label, *coded, baseline=baseline[0]), flush=True)
+
+
+def with_static_vectors(cache):
+    """A fresh cache folder holding only the distilled static word vectors."""
+    cache.mkdir(parents=True, exist_ok=True)
+    for path in cache_dir().glob("static-*.npz"):
+        shutil.copy(path, cache / path.name)
 
 
 def quality(folder):

@@ -75,3 +75,31 @@ def test_offsets_of_repaired_words_point_into_the_damaged_original():
 def test_an_answer_that_needs_no_repair_has_none():
     answer, = analyse_answers(["Bussen  kommer aldrig i tid på morgonen."], cache=False)
     assert answer.repaired is None
+
+
+# Answers written for this test (not from any development set), each with its OCR-damaged copy.
+ANSWERS = [
+    ("Vi har inte råd att byta verksamhetssystem, budgeten räcker inte ens till drift.",
+     "Vi har inte rdd att byta verksamhets-\nsystem, budgeten r&cker inte ens till drift."),
+    ("Personalen behöver mer kunskap och utbildning i de digitala verktygen.",
+     "Personalen behdver mer kunskap och utbildning i de digitala verk\ntygen."),
+    ("Uppkopplingen i byarna är usel och fibern når inte ut till glesbygden.",
+     "Uppkopplingen i byarna &r usel och fibern nar inte ut till gles-\nbygden."),
+    ("Ledningen saknar en gemensam bild av vart förändringsarbetet ska leda.",
+     "Ledningen saknar en gemensam bild av vart forandringsarbetet ska léda."),
+    ("Det är svårt att få medarbetarna att vilja ändra sina arbetssätt.",
+     "Det &r svart att fa medarbetarna att vilja éndra sina arbetssatt."),
+    ("Informationssäkerheten och dataskyddet måste stärkas innan vi öppnar e-tjänster.",
+     "Informationssékerheten och dataskyddet maste starkas innan vi 6ppnar e-tjanster."),
+]
+
+
+@pytest.mark.parametrize("mode", ["fast", "accurate"])
+def test_a_damaged_answer_is_coded_like_its_clean_copy(default_codebook_path, mode):
+    from qualcode.codebook import load_codebook
+    from qualcode.coding import Coder
+
+    clean, damaged = zip(*ANSWERS)
+    result = Coder(load_codebook(default_codebook_path), mode=mode).fit_code([*clean, *damaged])
+    assert any(result.codes[:len(clean)])
+    assert result.codes[len(clean):] == result.codes[:len(clean)]

@@ -20,6 +20,7 @@ from qualcode.coding.lexical import LexicalMatcher
 from qualcode.coding.result import CodingResult, Evidence, Nearest, Span
 from qualcode.coding.selftrain import SelfTrainer
 from qualcode.coding.semantic import SemanticMatcher
+from qualcode.coding.static import StaticEmbedder
 from qualcode.embed import ANSWER_KIND
 from qualcode.errors import InputError
 from qualcode.io import is_substantive
@@ -52,6 +53,7 @@ class _Features:
     vectors: np.ndarray | None
     lexical: np.ndarray
     negated_only: np.ndarray
+    static: np.ndarray | None = None  # fast mode: answers as static word vectors
 
 
 class Coder(BaseEstimator):
@@ -67,7 +69,8 @@ class Coder(BaseEstimator):
     embedder : str or Embedder
         ``"default"`` (offline multilingual E5) or ``"sentence-transformers:PATH"``.
     mode : {"accurate", "fast"}
-        ``fast`` skips embeddings: lexical matching plus self-training on lemma features.
+        ``fast`` skips embeddings: lexical matching, similarity over static word vectors
+        distilled from E5, and self-training on lemma features.
     threshold : float, optional
         Global decision threshold; a code's own ``threshold`` in the codebook wins.
     seed : int
@@ -128,6 +131,10 @@ class Coder(BaseEstimator):
         self.thresholds_ = code_thresholds(self.codes_, self.threshold)
         self.embedder_ = self._built_embedder()
         self.lexical_ = LexicalMatcher(self.codes_)
+        self.static_ = None if self.embedder_ is not None else StaticEmbedder().fit(
+            _code_texts(self.codes_), [(w.folded_lemma, w.lemma) for code in self.codes_
+                                       for pattern in self.lexical_.compiled_[code.id][0]
+                                       for w in pattern.words if not w.prefix])
         features = self._features(texts)
         semantic = self._fit_semantic(features)
         self._fit_self_training(texts, features, semantic)
@@ -171,18 +178,19 @@ class Coder(BaseEstimator):
         vectors = None
         if self.embedder_ is not None:  # OCR-damaged answers are embedded as repaired
             vectors = self.embedder_.embed([answer.repaired or answer.text for answer in answers], kind=ANSWER_KIND)
-        return _Features(answers, matches, vectors, lexical, negated_only)
+        static = self.static_.vectors(answers) if self.static_ is not None else None
+        return _Features(answers, matches, vectors, lexical, negated_only, static)
 
     # -- semantic -------------------------------------------------------------------------
     def _fit_semantic(self, features):
         self.semantic_ = None
-        if self.embedder_ is None:
+        if self.embedder_ is None and self.static_ is None:
             return None
-        self.semantic_ = SemanticMatcher(self.codes_, self.embedder_).fit(features.vectors)
-        return self.semantic_.score(features.vectors)
+        self.semantic_ = SemanticMatcher(self.codes_, self.embedder_ or self.static_).fit(_semantic_input(features))
+        return self.semantic_.score(_semantic_input(features))
 
     def _semantic_scores(self, features):
-        return None if self.semantic_ is None else self.semantic_.score(features.vectors)
+        return None if self.semantic_ is None else self.semantic_.score(_semantic_input(features))
 
     # -- self-training --------------------------------------------------------------------
     def _fit_self_training(self, texts, features, semantic):
@@ -200,7 +208,7 @@ class Coder(BaseEstimator):
             positive &= semantic > -0.5
             negative &= semantic < 0.0
             rank = rank + semantic
-        extra = self._example_rows() if semantic is not None else None
+        extra = self._example_rows(features)
         self.self_trainer_ = SelfTrainer(seed=self.seed).fit(matrix, positive, negative, extra, rank)
         # An answer used as a pseudo-label is scored by models that did not see it.
         self.held_back_ = {text: row for text, row in zip(texts, self.self_trainer_.held_back_)
@@ -224,7 +232,14 @@ class Coder(BaseEstimator):
             return self.lemma_features_.fit_transform(features.answers)
         return self.lemma_features_.transform(features.answers)
 
-    def _example_rows(self):
+    def _example_rows(self, features):
+        """Per code, rows of the self-training matrix that are always positive: its anchors'
+        embeddings, or in fast mode its examples' lemma features."""
+        if self.semantic_ is None:
+            return None
+        if features.vectors is None:
+            return [self.lemma_features_.transform(analyse_answers(list(code.examples)), cache=False)
+                    if code.examples else None for code in self.codes_]
         anchors = self.semantic_.anchors_
         return [self.semantic_.anchor_vectors_[[a.code_id == code.id for a in anchors]] for code in self.codes_]
 
@@ -298,11 +313,19 @@ class Coder(BaseEstimator):
     def _code_vocabularies(self):
         """Per code, the folded lemmas of its label, description, inclusion rule and examples, and
         its keywords' compiled lemmas (so that a keyword edit analyses no text anew)."""
-        texts = [" ".join([code.label, code.description, code.include or "", *code.examples])
-                 for code in self.codes_]
         return [_content_words(answer) | {word.folded_lemma for pattern in self.lexical_.compiled_[code.id][0]
                                           for word in pattern.words}
-                for code, answer in zip(self.codes_, analyse_answers(texts))]
+                for code, answer in zip(self.codes_, analyse_answers(_code_texts(self.codes_)))]
+
+
+def _semantic_input(features):
+    """What the semantic matcher compares: the embeddings, or in fast mode the static vectors."""
+    return features.vectors if features.vectors is not None else features.static
+
+
+def _code_texts(codes):
+    """Per code, its label, description, inclusion rule and examples as one text."""
+    return [" ".join([code.label, code.description, code.include or "", *code.examples]) for code in codes]
 
 
 def _content_words(answer):
