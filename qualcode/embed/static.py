@@ -95,15 +95,15 @@ def _static_table(embedder, size, folder):
 
     from qualcode.embed import get_embedder
 
-    lemmas = vocabulary(size)
     digest = hashlib.blake2b(digest_size=12)
     digest.update(f"{embedder}\0{model_fingerprint(embedder)}\0{DIMENSIONS}\0{SIF_A}\0".encode())
-    digest.update("\0".join(lemmas).encode())
+    digest.update(_vocabulary_fingerprint(size).encode())
     path = Path(folder) / f"static-{digest.hexdigest()}.npz"
     try:
         return _read(path)
     except (OSError, ValueError, KeyError):
         pass
+    lemmas = vocabulary(size)
     explain(f"distilling static word vectors from {embedder} over {len(lemmas):,} words (once)")
     model = get_embedder(embedder)
     words = list(lemmas.values())
@@ -112,6 +112,21 @@ def _static_table(embedder, size, folder):
     table = _distilled(list(lemmas), raw, sif_weights(words))
     _write(path, table)
     return table
+
+
+def _vocabulary_fingerprint(size):
+    """What `vocabulary(size)` depends on (word list, lemmatiser, this module), without the 2-3 s
+    of lemmatising it: the table is read back without computing its vocabulary."""
+    import importlib.metadata
+    from pathlib import Path
+
+    language = Path(__file__).resolve().parent.parent / "language"
+    digest = hashlib.blake2b(f"{size}".encode(), digest_size=16)
+    for package in ("wordfreq", "simplemma"):
+        digest.update(f"{package}={importlib.metadata.version(package)}".encode())
+    for path in (Path(__file__).resolve(), language / "lemmas.py", language / "lexicon.py"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def model_fingerprint(embedder):
