@@ -183,6 +183,8 @@ class TrainedModel(BaseEstimator):
         """
         check_is_fitted(self, ["coef_", "coder_"])
         zero_shot = self.coder_.code(texts)
+        if not len(zero_shot.answers):  # no answers (an empty chunk or partition): no features to score
+            return CodingResult.empty(self.code_ids_)
         probability = self.predict_proba_features(self._features(zero_shot))
         decided = probability >= THRESHOLD
         ids = self.code_ids_
