@@ -146,6 +146,21 @@ def test_review_export_writes_one_row_per_reviewed_answer(tmp_path):
     assert evaluate.exit_code == 0, evaluate.output           # the reviewed answers as they stand: agree fully
 
 
+def test_the_exported_decisions_teach_a_model(tmp_path):
+    path = project_copy(tmp_path)
+    with Project(path) as project:
+        for position in range(0, 60, 3):
+            codes = project.machine_codes(position) or ["resources"]
+            project.decide(project.ids[position], codes, coder="anna")
+    assert run("review", "export", path, "-o", tmp_path / "decisions.csv").exit_code == 0
+    result = run("train", CORPUS, "--gold", tmp_path / "decisions.csv", "--codebook", CODEBOOK,
+                 "-o", tmp_path / "model.npz", "--mode", "fast")
+    assert result.exit_code == 0, result.output
+    coded = run("code", CORPUS, "--codebook", CODEBOOK, "--model", tmp_path / "model.npz", "-o", tmp_path / "c.csv")
+    assert coded.exit_code == 0, coded.output
+    assert '"model"' in (tmp_path / "c.csv").read_text(encoding="utf-8-sig")
+
+
 def test_bad_review_commands_end_with_one_line_and_status_2(tmp_path):
     path = project_copy(tmp_path)
     cases = [
