@@ -178,3 +178,27 @@ def test_no_candidate_and_no_codebook_writes_no_draft(tmp_path):
     assert not (out / "suggested_codebook.yaml").exists()
     assert all(p.exists() for p in written)
     assert "None: most answers of every theme carry a code." in (out / "suggestions.md").read_text(encoding="utf-8")
+
+
+def test_answers_coded_here_are_analysed_once(dev_table, default_codebook_path, monkeypatch):
+    """Discovery reuses the analyses coding made (issue 13): one analysis of the answers, same themes."""
+    import qualcode.coding.analysed as analysed_module
+
+    table = _first(dev_table, 80)
+    calls = []
+    original = analysed_module.analyse_answers
+
+    def counted(texts, *args, **kwargs):
+        calls.append(len(texts))
+        return original(texts, *args, **kwargs)
+
+    for module in ("qualcode.discover.discoverer", "qualcode.discover.run"):
+        monkeypatch.setattr(f"{module}.analyse_answers", counted)
+    found = discover(table, codebook=load_codebook(default_codebook_path), mode="fast", seed=0)
+    assert calls == []  # discovery and its keyword suggestions reuse the coder's analyses
+    assert found.missing  # ... which the keyword suggestions did read
+    monkeypatch.undo()
+    again = ThemeDiscoverer(embedder=LsaEmbedding(random_state=0), random_state=0).fit(
+        [table.texts[i] for i, keep in enumerate(table.substantive) if keep])
+    assert np.array_equal(found.model.labels_, again.labels_)
+    assert [t.name for t in found.model.themes_] == [t.name for t in again.themes_]
