@@ -82,7 +82,8 @@ class Learner:
         self.error = None
         self.retrains = 0
         self._thread = None
-        self._lock = threading.Lock()       # one retrain at a time
+        self._lock = threading.Lock()       # one background thread at a time
+        self._training = threading.Lock()   # one retrain at a time (a direct call may meet the thread)
 
     def attach(self):
         """Retrain after every ``every`` saves made through the project from now on; returns self."""
@@ -129,6 +130,10 @@ class Learner:
     def retrain(self):
         """Train on the decisions in force, store the new suggestions of the unreviewed answers
         and adopt them; returns the new model's id (None without any decision)."""
+        with self._training:
+            return self._retrain()
+
+    def _retrain(self):
         project = self.project
         done = saves(project.decisions)
         positions, labels = decided_labels(project)

@@ -189,8 +189,9 @@ function advance() {
     if (back) { show(back); return; }
   }
   const item = Q.queue.shift();
+  if (item) show(item);          // before fetching: the page request excludes the answer on screen
   if (Q.queue.length < PREFETCH) fetchPage();
-  if (item) { show(item); return; }
+  if (item) return;
   if (Q.fetching) {
     Q.starved += 1;          // the next answer had not arrived yet (the benchmark reports it)
     Q.current = null;
