@@ -187,7 +187,7 @@ class TrainedModel(BaseEstimator):
         """
         check_is_fitted(self, ["coef_", "coder_"])
         zero_shot = self.coder_.code(texts)
-        probability = self.predict_proba_features(self._features(zero_shot))
+        probability = self.predict_proba_features(self.features_of(zero_shot))
         decided = probability >= THRESHOLD
         ids = self.code_ids_
         evidence = [{ids[j]: model_evidence(zero_shot.evidence[i].get(ids[j]), probability[i, j],
@@ -201,9 +201,9 @@ class TrainedModel(BaseEstimator):
     def transform(self, texts):
         """The :class:`Features` of ``texts``, coded by the fitted zero-shot coder."""
         check_is_fitted(self, "coder_")
-        return self._features(self.coder_.code([str(text) for text in texts]))
+        return self.features_of(self.coder_.code([str(text) for text in texts]))
 
-    def _features(self, zero_shot):
+    def features_of(self, zero_shot):
         """The :class:`Features` of the answers of a zero-shot :class:`CodingResult`."""
         scores = zero_shot.scores.to_numpy()
         thresholds = self.coder_.thresholds_

@@ -41,7 +41,8 @@ class Corpus:
     size: int
     model: object            # the TrainedModel whose zero-shot coder was fitted on the corpus
     features: object         # its Features of every answer
-    zero_shot: object        # the zero-shot CodingResult of every answer (scores and evidence)
+    scores: np.ndarray       # the zero-shot scores of every answer (answers x codes)
+    evidence: list           # the zero-shot evidence of every answer ({code: Evidence})
 
 
 def decided_labels(project):
@@ -169,7 +170,8 @@ class Learner:
             explain(f"learning from the decisions: reading the {len(texts):,} answers once")
             model.fit_corpus(_sample(texts, coding.get("sample_size"), int(coding.get("seed") or 0)))
             zero_shot = model.coder_.code(texts)
-            self.corpus = Corpus(project.codebook_version, len(texts), model, model._features(zero_shot), zero_shot)
+            self.corpus = Corpus(project.codebook_version, len(texts), model, model.features_of(zero_shot),
+                                 zero_shot.scores.to_numpy(), zero_shot.evidence)
         return self.corpus
 
     def _store(self, corpus, positions, probability, thresholds, settings):
@@ -179,7 +181,6 @@ class Learner:
 
         project = self.project
         codes = list(project.code_ids)
-        zero_shot = corpus.zero_shot
         decided = probability >= thresholds
         connection = connect(project.path)
         try:
@@ -190,8 +191,8 @@ class Learner:
                 for k in range(start, min(start + WRITE_CHUNK, len(positions))):
                     p = int(positions[k])
                     applied = np.flatnonzero(decided[k])
-                    evidence = {codes[j]: model_evidence(zero_shot.evidence[p].get(codes[j]), probability[k, j],
-                                                         zero_shot.scores.iat[p, j]) for j in applied}
+                    evidence = {codes[j]: model_evidence(corpus.evidence[p].get(codes[j]), probability[k, j],
+                                                         corpus.scores[p, j]) for j in applied}
                     rows.append((p, model_id, probability[k].tobytes(), join_codes([codes[j] for j in applied]),
                                  evidence_json(evidence)))
                 with transaction(connection, project.path):
