@@ -85,6 +85,10 @@ def test_the_informative_order_puts_uncertain_answers_first_and_follows_a_retrai
     sampled = [project.position(answer) for answer in project.queue("anna", order="random", n=20)]
     assert np.mean(sure[first]) < np.mean(sure[sampled])
     assert np.mean(sure[first]) < np.quantile(sure[project.substantive], 0.25)
+    j = project.code_ids.index(CODE)        # code by code (verify mode): that code's uncertainty
+    one = certainty(project.scores[:, [j]], project.thresholds[[j]])
+    by_code = [project.position(answer) for answer in project.queue("anna", order="informative", n=10, verify=CODE)]
+    assert np.mean(one[by_code]) < np.mean(one[sampled]) and np.mean(one[by_code]) < np.mean(one[first])
     workspace = Workspace(project, "anna", learn_every=10)
     client = TestClient(create_app(workspace, "t", 8765), base_url=f"http://{LOOPBACK}:8765",
                         headers={"X-Qualcode-Token": "t"})
