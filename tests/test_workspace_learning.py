@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from starlette.testclient import TestClient
 
-from qualcode.learn import certainty
+from qualcode.learn.triage import code_certainty
 from qualcode.workspace import Project
 from qualcode.workspace.learning import Learner, decided_labels
 from qualcode.workspace.quality import estimated_quality, wilson
@@ -80,13 +80,13 @@ def test_undone_saves_do_not_count_and_verify_decisions_label_one_code(project):
 
 
 def test_the_informative_order_puts_uncertain_answers_first_and_follows_a_retrain(project):
-    sure = certainty(project.scores, project.thresholds)
+    sure = code_certainty(project.scores, project.thresholds).mean(axis=1)
     first = [project.position(answer) for answer in project.queue("anna", order="informative", n=20)]
     sampled = [project.position(answer) for answer in project.queue("anna", order="random", n=20)]
     assert np.mean(sure[first]) < np.mean(sure[sampled])
     assert np.mean(sure[first]) < np.quantile(sure[project.substantive], 0.25)
     j = project.code_ids.index(CODE)        # code by code (verify mode): that code's uncertainty
-    one = certainty(project.scores[:, [j]], project.thresholds[[j]])
+    one = code_certainty(project.scores, project.thresholds)[:, j]
     by_code = [project.position(answer) for answer in project.queue("anna", order="informative", n=10, verify=CODE)]
     assert np.mean(one[by_code]) < np.mean(one[sampled]) and np.mean(one[by_code]) < np.mean(one[first])
     workspace = Workspace(project, "anna", learn_every=10)
