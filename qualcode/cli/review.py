@@ -53,10 +53,13 @@ def review_group():
               help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--no-browser", is_flag=True, help="Print the URL but do not open a browser.")
 @click.option("--blind", is_flag=True, help="Hide the other coders' decisions (for measuring agreement).")
+@click.option("--learn-every", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Retrain the machine on the decisions after this many saves, in the background (0: never).")
 @review_coding_options
 @answer_options
 @verbosity_options
-def open_command(answers, project_path, codebook_path, coder, port, no_browser, blind, coding, reading):
+def open_command(answers, project_path, codebook_path, coder, port, no_browser, blind, learn_every, coding,
+                 reading):
     """Open the workspace on a project (the default: 'qualcode review ANSWERS ...')."""
     from qualcode.api import open_project
     from qualcode.workspace.server import Workspace, serve
@@ -73,7 +76,7 @@ def open_command(answers, project_path, codebook_path, coder, port, no_browser, 
             echo(f"Workspace: {url}")
             say("Ctrl+C stops it; every decision is saved as it is made.")
 
-        serve(Workspace(project, coder, blind), port, not no_browser, announce)
+        serve(Workspace(project, coder, blind, learn_every), port, not no_browser, announce)
         say(f"Stopped. {len(project.reviewed()):,} answers reviewed in {project_path}.")
     finally:
         project.close()

@@ -299,11 +299,7 @@ class _Builder:
                 explain(f"coded {min(start + chunk_size, len(missing)):,} of {len(missing):,} answers")
 
     def add_model(self, version, codes, thresholds, settings):
-        with transaction(self.db, self.path):
-            return self.db.execute("INSERT INTO models (codebook, codes, thresholds, settings, created) "
-                                   "VALUES (?, ?, ?, ?, ?)",
-                                   (version, json.dumps(codes), json.dumps(thresholds),
-                                    json.dumps(settings, ensure_ascii=False, default=str), _now())).lastrowid
+        return add_model(self.db, self.path, version, codes, thresholds, settings)
 
     # -- vectors ---------------------------------------------------------------------------
     def ensure_vectors(self):
@@ -336,6 +332,15 @@ class _Builder:
         if coding.get("mode") == "accurate" and coding.get("embedder"):
             return f"embedder:{coding['embedder']}"
         return "lsa"
+
+
+def add_model(connection, path, version, codes, thresholds, settings):
+    """Add a model (what made a set of suggestions) under codebook ``version``; returns its id."""
+    with transaction(connection, path):
+        return connection.execute("INSERT INTO models (codebook, codes, thresholds, settings, created) "
+                                  "VALUES (?, ?, ?, ?, ?)",
+                                  (version, json.dumps(codes), json.dumps(thresholds),
+                                   json.dumps(settings, ensure_ascii=False, default=str), _now())).lastrowid
 
 
 def _recorded(settings):

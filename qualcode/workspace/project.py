@@ -48,6 +48,7 @@ class Project:
                                                 "ANSWERS --codebook CB --project FILE' or qc.Project.create"))
         self.write = write
         self._lock = threading.RLock()
+        self._listeners = []
         self._db = connect(self.path, write)
         self.reload()
 
@@ -159,6 +160,34 @@ class Project:
 
     def __repr__(self):
         return f"Project({str(self.path)!r}, answers={len(self)}, codebook version {self.codebook_version})"
+
+    @property
+    def model_version(self):
+        """The latest model of the current codebook (0 before any): bumped by every retrain."""
+        return max(self.models, default=0)
+
+    def adopt(self, model, info, positions, scores, suggested):
+        """Make ``model`` (``info`` as :attr:`models` holds it, already in the file) the machine's
+        suggestion for the answers at ``positions``: their ``scores`` and ``suggested`` codes."""
+        positions = np.asarray(positions, dtype=np.int64)
+        with self._lock:
+            self.scores, self.suggested, self.model_of = self.scores.copy(), self.suggested.copy(), self.model_of.copy()
+            self.scores[positions], self.suggested[positions], self.model_of[positions] = scores, suggested, model
+            self.thresholds = np.asarray(info["thresholds"], dtype=float)
+            self.machine_counts = self.suggested.sum(axis=0)
+            self.models = {**self.models, model: info}
+
+    def on_save(self, callback):
+        """Call ``callback(batch)`` after every save made through this object (e.g. a
+        :class:`~qualcode.workspace.learning.Learner` retraining)."""
+        self._listeners.append(callback)
+
+    def learner(self, every=20, **settings):
+        """A :class:`~qualcode.workspace.learning.Learner` that retrains this project's machine in
+        the background after every ``every`` saves."""
+        from qualcode.workspace.learning import Learner
+
+        return Learner(self, every, **settings).attach()
 
     @property
     def uncoded(self):
@@ -326,7 +355,9 @@ class Project:
                 self._db.executemany("INSERT INTO decisions (batch, answer, code, action, score, model, codebook) "
                                      "VALUES (?, ?, ?, ?, ?, ?, ?)", [(batch, *row) for row in rows])
             self.refresh()
-            return batch
+        for listener in self._listeners:
+            listener(batch)
+        return batch
 
     # -- reading the decisions ---------------------------------------------------------------
     def log(self):

@@ -156,12 +156,14 @@ function fetchPage() {
   const params = filters();
   params.set("offset", Q.next);
   params.set("n", PAGE);
+  if (Q.model !== undefined) params.set("model", Q.model);   // after a retrain the server starts the new order
   const exclude = pendingAnswers().concat(Q.queue.map((item) => item.answer));
   if (Q.current) exclude.push(Q.current.answer);
   if (exclude.length) params.set("exclude", exclude.join(","));
   Q.fetching = api("/api/queue?" + params.toString()).then((page) => {
     if (generation !== Q.generation) return;
     Q.queue.push(...page.items);
+    Q.model = page.model;
     Q.next = page.next;
     Q.end = page.end;
   }).catch((error) => {
@@ -187,8 +189,9 @@ function advance() {
     if (back) { show(back); return; }
   }
   const item = Q.queue.shift();
+  if (item) show(item);          // before fetching: the page request excludes the answer on screen
   if (Q.queue.length < PREFETCH) fetchPage();
-  if (item) { show(item); return; }
+  if (item) return;
   if (Q.fetching) {
     Q.starved += 1;          // the next answer had not arrived yet (the benchmark reports it)
     Q.current = null;
@@ -315,6 +318,7 @@ function renderCard() {
     node("span", {class: "id", text: item.id}),
     item.respondent && item.respondent !== item.id ? node("span", {text: "respondent " + item.respondent}) : null,
     item.reviewed ? node("span", {class: "badge", text: "reviewed"}) : null,
+    node("span", {class: "model", title: "the machine that made these suggestions", text: item.model_note}),
     item.substantive ? null : node("span", {class: "badge muted", text: "no content"}));
   card.append(meta);
   if (item.question) card.append(node("p", {class: "question", text: item.question}));
@@ -780,7 +784,7 @@ async function start() {
   $("verify-choice").hidden = true;
   $("f-value").parentElement.hidden = true;
   renderStatus();
-  Q.queue = page.items; Q.next = page.next; Q.end = page.end;
+  Q.queue = page.items; Q.next = page.next; Q.end = page.end; Q.model = page.model;
   advance();
   document.body.dataset.ready = "true";
   loadRecent();
