@@ -58,7 +58,8 @@ def review_group():
 @verbosity_options
 def open_command(answers, project_path, codebook_path, coder, port, no_browser, blind, coding, reading):
     """Open the workspace on a project (the default: 'qualcode review ANSWERS ...')."""
-    from qualcode.api import open_project
+    from qualcode.api import coding_plan, open_project
+    from qualcode.workspace.edit import CodebookEditor
     from qualcode.workspace.server import Workspace, serve
 
     coder = (coder or getpass.getuser() or "analyst").strip()
@@ -73,7 +74,8 @@ def open_command(answers, project_path, codebook_path, coder, port, no_browser, 
             echo(f"Workspace: {url}")
             say("Ctrl+C stops it; every decision is saved as it is made.")
 
-        serve(Workspace(project, coder, blind), port, not no_browser, announce)
+        editor = CodebookEditor(project, coding_plan, codebook_path)
+        serve(Workspace(project, coder, blind, editor), port, not no_browser, announce)
         say(f"Stopped. {len(project.reviewed()):,} answers reviewed in {project_path}.")
     finally:
         project.close()
