@@ -47,7 +47,8 @@ def review_group():
 @click.option("--project", "project_path", required=True, type=PATH,
               help="The project file (.qcproj): created when missing, else opened and brought up to date.")
 @click.option("--codebook", "codebook_path", type=PATH,
-              help="Codebook YAML (needed to create a project; a changed codebook becomes a new version).")
+              help="Codebook YAML (needed to create a project; a changed codebook becomes a new version). "
+                   "Codebook edits made in the workspace are saved to it (the old file kept as FILE.vN).")
 @click.option("--coder", default=None, help="Your name in the decision log (default: your user name).")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="Port on 127.0.0.1 (0: any free port).")

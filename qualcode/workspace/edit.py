@@ -136,8 +136,8 @@ class CodebookEditor:
         project = self.project
         recoding = self.recode(proposal.codebook)
         before = standing(project, project.code_ids, project.suggested, project.decisions)
-        after = standing(project, recoding.code_ids, recoding.suggested, project.replayed(proposal.merged),
-                         proposal.moved)
+        decisions = project.replayed(proposal.merged) if proposal.merged else project.decisions
+        after = standing(project, recoding.code_ids, recoding.suggested, decisions, proposal.moved)
         labels = {code.id: code.label for code in project.codebook.codes}
         labels.update({code.id: code.label for code in proposal.codebook.codes})
         rows = []

@@ -263,8 +263,7 @@ function codebookChanged(result) {
   fillSelect($("f-code"), [["", "any"]].concat(codes), "");
   fillSelect($("verify-code"), codes);
   renderProgress(result.progress);
-  showChanges(Q.state.changes);
-  Q.queueStale = true;
+  if (Q.state.changes) showChanges(Q.state.changes); else hideBanner("changes");
   renderCodebook();
 }
 
