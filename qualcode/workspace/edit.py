@@ -17,6 +17,7 @@ on a changed code are flagged (made under an earlier definition), those on a mer
 over to the code it joined. :meth:`CodebookEditor.undo` goes back to the version the edit was
 made from: the project's current version, the suggestions and counts, and the YAML file.
 """
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,8 @@ class CodebookEditor:
         self.plan = plan
         self.given_path = Path(path) if path is not None else None
         self._recoded = {}          # content hash -> Recoding (the last preview's)
+        self._coding = threading.Lock()     # one re-coding at a time (two cores are shared)
+        self._warming = None
 
     # -- what an edit is ------------------------------------------------------------------
     def propose(self, change):
@@ -112,22 +115,38 @@ class CodebookEditor:
         return tuple(sorted(set(positions)))
 
     # -- preview --------------------------------------------------------------------------
+    def warm_up(self):
+        """Code the answers with the current codebook in a background thread, once, so that the
+        first preview finds the language pipeline (and the embedder) loaded and the caches filled
+        (loading them takes seconds; the codebook view calls this when it opens)."""
+        if self._warming is None:
+            self._warming = threading.Thread(target=self._warm, daemon=True)
+            self._warming.start()
+
+    def _warm(self):
+        try:
+            self.recode(self.project.codebook)
+        except Exception:       # only a head start: the preview itself reports what went wrong
+            pass
+
     def recode(self, codebook):
         """Every answer coded with ``codebook`` (kept for the save that follows a preview)."""
-        if codebook.content_hash in self._recoded:
+        with self._coding:
+            if codebook.content_hash not in self._recoded:
+                self._recoded = {codebook.content_hash: self._recoding(codebook)}
             return self._recoded[codebook.content_hash]
+
+    def _recoding(self, codebook):
         started = time.perf_counter()
         project = self.project
         settings = project.meta.get("coding", {})
         coder, recorded = fit_coder(self.plan, codebook, project.texts, settings)
         result = coder.code(project.texts)
         scores = result.scores.to_numpy(dtype=np.float32)
-        recoding = Recoding(list(coder.code_ids_), np.asarray(coder.thresholds_, dtype=float).tolist(),
+        return Recoding(list(coder.code_ids_), np.asarray(coder.thresholds_, dtype=float).tolist(),
                             {**recorded, "edited": True}, scores, np.asarray(result.decisions, dtype=bool),
                             [list(codes) for codes in result.codes],
                             [evidence_json(entry) for entry in result.evidence], time.perf_counter() - started)
-        self._recoded = {codebook.content_hash: recoding}
-        return recoding
 
     def preview(self, proposal):
         """What saving ``proposal`` would change: per code the answers with it before and after

@@ -60,6 +60,8 @@ def codebook_routes(workspace):
 
     async def panel(request):
         project.refresh()
+        if workspace.editor is not None:
+            workspace.editor.warm_up()
         return _json(codebook_panel(workspace))
 
     async def answers(request):
