@@ -148,6 +148,8 @@ def test_merging_carries_the_decisions_over_and_flags_them(client, project, code
     assert project.codes_for(0, "anna") == ["resources"]                 # efficiency's decision carried over
     view = client.get("/api/answer/0").json()
     assert view["flagged_under"] == {"resources": 1}
+    panel = {code["id"]: code for code in client.get("/api/codebook").json()["codes"]}
+    assert panel["resources"]["flagged"] == 2 and panel["competence"]["flagged"] == 0
     assert client.post("/api/codebook/undo").json()["version"] == 1
     assert project.codes_for(0, "anna") == ["efficiency"] and standing_counts(project) == before
 
@@ -206,6 +208,19 @@ def test_bad_edits_get_one_line_errors_and_change_nothing(client, project, codeb
     broken = client.post("/api/codebook/candidates", json={"yaml": "name: [oavslutad\ncodes:\n", "name": "s.yaml"})
     assert broken.status_code == 400 and broken.json()["error"].startswith("s.yaml: line 2: not valid YAML")
     assert codebook_file.read_bytes() == original and project.codebook_version == 1
+    unchanged = client.post("/api/codebook/save", json={"op": "edit", "code": "culture", "fields": {}})
+    assert unchanged.json()["error"] == "nothing to save: the codebook is as it was"
+
+
+def test_a_windows_codebook_keeps_its_line_ends_and_its_old_bytes(editor, codebook_file, tmp_path):
+    original = CODEBOOK.read_bytes().replace(b"\n", b"\r\n")
+    codebook_file.write_bytes(original)
+    editor.save(editor.propose({"op": "edit", "code": "culture", "fields": {"label": "Kultur"}}), "anna")
+    written = codebook_file.read_bytes()
+    assert b"label: Kultur\r\n" in written and written.count(b"\n") == written.count(b"\r\n")
+    assert (tmp_path / "codebook.yaml.v1").read_bytes() == original
+    editor.undo("anna")
+    assert codebook_file.read_bytes() == original
 
 
 def test_a_codebook_file_changed_outside_the_workspace_is_not_overwritten(client, project, codebook_file):

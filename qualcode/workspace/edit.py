@@ -202,6 +202,8 @@ class CodebookEditor:
         """Make ``proposal`` the project's new codebook version and write it to the YAML file
         (see the module docstring); returns the version."""
         project = self.project
+        if proposal.codebook.content_hash == project.codebook.content_hash:
+            raise InputError("nothing to save: the codebook is as it was")
         text, on_disk = self._file_text()
         recoding = self.recode(proposal.codebook)
         new_text = edited_yaml(text, on_disk, proposal.codebook)
@@ -269,8 +271,9 @@ class CodebookEditor:
         return self.project.yaml_text(version)
 
     def _write(self, text, held):
-        """Keep the file (codebook version ``held``) as ``<file>.v<held>``, then write ``text`` atomically."""
-        from qualcode.io import write_text
+        """Keep the file (codebook version ``held``) byte for byte as ``<file>.v<held>``, then
+        write ``text`` atomically (with the file's line ends: Windows editors write CRLF)."""
+        from qualcode.io import output_set
 
         path = self.path
         current = path.read_bytes()
@@ -278,9 +281,10 @@ class CodebookEditor:
         number = 2
         while kept.exists() and kept.read_bytes() != current:
             kept, number = path.with_name(f"{path.name}.v{held}-{number}"), number + 1
-        if not kept.exists():
-            write_text(kept, current.decode("utf-8-sig"))
-        write_text(path, text)
+        ending = "\r\n" if b"\r\n" in current else "\n"
+        with output_set([kept, path]) as outputs:
+            outputs.write_bytes(kept, current)
+            outputs.write_bytes(path, text.replace("\r\n", "\n").replace("\n", ending).encode("utf-8"))
 
     # -- importing ------------------------------------------------------------------------
     def candidates(self, text, name="imported.yaml"):

@@ -20,9 +20,10 @@ def codebook_panel(workspace):
     ones, the answers that have it as they stand; the version, the file, what undo would undo."""
     project, editor = workspace.project, workspace.editor
     counts = standing_counts(project)
+    flagged = flagged_counts(project)
     entry = project.codebook_versions[-1]
-    codes = [{**{name: getattr(code, name) for name in CODE_FIELDS}, "count": counts.get(code.id)}
-             for code in project.codebook.codes]
+    codes = [{**{name: getattr(code, name) for name in CODE_FIELDS}, "count": counts.get(code.id),
+              "flagged": flagged.get(code.id, 0)} for code in project.codebook.codes]
     view = {"version": project.codebook_version, "codes": codes, "editable": editor is not None, "file": None,
             "undo": entry["changes"].get("edit"), "problem": None}
     if editor is None:
@@ -33,6 +34,17 @@ def codebook_panel(workspace):
     except InputError as error:
         view["editable"], view["problem"] = False, str(error)
     return view
+
+
+def flagged_counts(project):
+    """``{code: decisions in force made under another definition of it}``, over every coder."""
+    counts = {}
+    state = project.decisions
+    for coder in state.coders:
+        for position in state.reviewed(coder):
+            for code in project.flagged(state.of(coder, position)):
+                counts[code] = counts.get(code, 0) + 1
+    return counts
 
 
 def codebook_routes(workspace):

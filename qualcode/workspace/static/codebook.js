@@ -42,7 +42,9 @@ function renderCodebook() {
     button.firstChild.style.setProperty("--code", colorOf(code.id));
     table.append(node("tr", {class: code.status === "active" ? "" : "inactive", dataset: {code: code.id}},
       node("td", {}, index < KEYS.length ? node("kbd", {text: KEYS[index]}) : null),
-      node("td", {}, button, node("small", {text: " " + code.id + (code.status === "active" ? "" : " · " + code.status)})),
+      node("td", {}, button, node("small", {text: " " + code.id + (code.status === "active" ? "" : " · " + code.status)}),
+        code.flagged ? node("small", {class: "flag", text: " ⚑ " + code.flagged,
+          title: code.flagged + " decision(s) made under an earlier definition of this code; they stand"}) : null),
       node("td", {class: "count", text: code.count === null ? "–" : code.count})));
   });
 }
