@@ -135,3 +135,19 @@ def test_a_merge_with_the_mouse_and_bad_input_shown_as_one_line(browser, served,
     assert shown_count(page, "resources") == merged and page.locator("#cb-error").is_hidden()
     assert "efficiency" not in load_codebook(codebook) and "efficiency" not in project.code_ids
     assert errors == []
+
+
+def test_codebook_text_is_shown_as_text(browser, tmp_path):
+    from workspace_support import SCRIPT
+
+    with Project(project_copy(tmp_path, "mixed")) as project:
+        workspace = Workspace(project, "anna", editor=CodebookEditor(project, coding_plan))
+        with ServedWorkspace(workspace) as url:
+            page, errors = open_page(browser, url)
+            page.keyboard.press("c")
+            page.wait_for_selector('#cb-codes tr[data-code="resources"]')
+            assert 'onerror="window.injected=3"' in page.inner_text('#cb-codes tr[data-code="resources"]')
+            page.keyboard.press("1")
+            page.wait_for_selector('#cb-form [name="description"]')
+            assert SCRIPT in page.input_value('#cb-form [name="description"]')
+            assert page.evaluate("window.injected") is None and errors == []
