@@ -137,16 +137,26 @@ class CodebookEditor:
             return self._recoded[codebook.content_hash]
 
     def _recoding(self, codebook):
+        from qualcode.scale import DEFAULT_CHUNK
+
         started = time.perf_counter()
-        project = self.project
-        settings = project.meta.get("coding", {})
-        coder, recorded = fit_coder(self.plan, codebook, project.texts, settings)
-        result = coder.code(project.texts)
-        scores = result.scores.to_numpy(dtype=np.float32)
+        texts = self.project.texts
+        settings = self.project.meta.get("coding", {})
+        coder, recorded = fit_coder(self.plan, codebook, texts, settings)
+        chunk = settings.get("chunk_size") or DEFAULT_CHUNK
+        scores, suggested, codes, evidence = [], [], [], []
+        for start in range(0, len(texts), chunk):          # chunks: a large survey's analyses are not all held
+            result = coder.code(texts[start:start + chunk])
+            scores.append(result.scores.to_numpy(dtype=np.float32))
+            suggested.append(np.asarray(result.decisions, dtype=bool))
+            codes += [list(applied) for applied in result.codes]
+            evidence += [evidence_json(entry) for entry in result.evidence]
+        width = len(coder.code_ids_)
         return Recoding(list(coder.code_ids_), np.asarray(coder.thresholds_, dtype=float).tolist(),
-                            {**recorded, "edited": True}, scores, np.asarray(result.decisions, dtype=bool),
-                            [list(codes) for codes in result.codes],
-                            [evidence_json(entry) for entry in result.evidence], time.perf_counter() - started)
+                        {**recorded, "edited": True},
+                        np.concatenate(scores) if scores else np.zeros((0, width), np.float32),
+                        np.concatenate(suggested) if suggested else np.zeros((0, width), bool),
+                        codes, evidence, time.perf_counter() - started)
 
     def preview(self, proposal):
         """What saving ``proposal`` would change: per code the answers with it before and after
