@@ -67,6 +67,7 @@ def test_an_edited_code_is_rewritten_and_every_other_code_keeps_its_text_and_com
     assert load_codebook_text(written).to_dict() == after.to_dict()
     old, new = code_blocks(text), code_blocks(written)
     assert [code for code in old if old[code] != new[code]] == ["competence"]
+    assert "\n    description: >" in "\n" + new["competence"]          # long prose folded, as people write it
     assert written.startswith(text[:text.index("  - id: resources")])      # the header comments
 
 

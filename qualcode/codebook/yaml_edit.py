@@ -13,11 +13,13 @@ import re
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from qualcode.codebook.code import PROSE_FIELDS
 from qualcode.codebook.loader import compose_yaml, parse_codebook_text
 from qualcode.codebook.model import Codebook
-from qualcode.codebook.yaml_text import dump_codebook_yaml
+from qualcode.codebook.yaml_text import FoldedText, dump_codebook_yaml
 from qualcode.errors import InputError
 
+FOLD_AT = 80                 # prose longer than this is written folded (">")
 _DASH = re.compile(r"[ \t]*-[ \t]+\Z")
 _BLANK_OR_COMMENT = re.compile(r"[ \t]*(#.*)?\n?\Z")
 
@@ -99,7 +101,13 @@ def _indent_of(line):
 
 
 def _dumped(code, indent):
-    """The YAML lines of one code as an item of the ``codes`` list, its dash at ``indent``."""
-    text = dump_codebook_yaml({"codes": [code.to_dict()]})
+    """The YAML lines of one code as an item of the ``codes`` list, its dash at ``indent``; long
+    prose folded over lines (``>``) as people write it."""
+    data = code.to_dict()
+    for name in PROSE_FIELDS:
+        if name in data and len(data[name]) > FOLD_AT and "\n" not in data[name]:
+            data[name] = FoldedText(data[name])
+    text = dump_codebook_yaml({"codes": [data]})
     body = text.split("\n", 1)[1]                    # without "codes:"
     return "".join(indent + line[2:] if line.strip() else line for line in body.splitlines(keepends=True))
+
