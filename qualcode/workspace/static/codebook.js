@@ -73,6 +73,7 @@ function showForm(title, body, change) {
       node("button", {type: "button", id: "cb-save", text: "Save", onclick: () => save()}),
       node("button", {type: "button", text: "Cancel", onclick: () => closeForm()})));
   form.hidden = false;
+  $("cb-hint").hidden = true;
   const first = form.querySelector("input, textarea, select");
   if (first) first.focus();
 }
@@ -80,6 +81,7 @@ function showForm(title, body, change) {
 function closeForm() {
   CB.form = null;
   $("cb-form").hidden = true;
+  $("cb-hint").hidden = false;
   $("cb-form").replaceChildren();
   $("cb-preview").replaceChildren();
   cbError(null);
