@@ -151,3 +151,32 @@ def test_codebook_text_is_shown_as_text(browser, tmp_path):
             page.wait_for_selector('#cb-form [name="description"]')
             assert SCRIPT in page.input_value('#cb-form [name="description"]')
             assert page.evaluate("window.injected") is None and errors == []
+
+
+def test_a_split_moves_the_ticked_answers_to_a_new_code(browser, served):
+    url, project, codebook = served
+    page, errors = open_page(browser, url)
+    page.keyboard.press("c")
+    page.wait_for_selector('#cb-codes tr[data-code="leadership"]')
+    leadership = shown_count(page, "leadership")
+    page.keyboard.press("s")
+    page.select_option('#cb-form [name="split-code"]', "leadership")
+    page.wait_for_function("() => document.querySelectorAll('#cb-split-answers input').length === "
+                           f"{leadership}")
+    boxes = page.locator("#cb-split-answers input")
+    chosen = [int(boxes.nth(n).get_attribute("value")) for n in (0, 2)]
+    for n in (0, 2):
+        boxes.nth(n).check()
+    page.fill('#cb-form [name="id"]', "steering")
+    page.fill('#cb-form [name="label"]', "Styrning")
+    page.fill('#cb-form [name="description"]', "Politisk styrning och mål för digitaliseringen.")
+    page.click("#cb-preview-button")
+    page.wait_for_selector('#cb-counts tr[data-code="steering"]')
+    assert page.inner_text('#cb-counts tr[data-code="leadership"] td.after') == str(leadership - 2)
+    page.click("#cb-save")
+    page.wait_for_selector('#cb-codes tr[data-code="steering"]')
+    assert shown_count(page, "leadership") == leadership - 2 and shown_count(page, "steering") >= 2
+    assert "steering" in load_codebook(codebook)
+    assert all(project.codes_for(p).count("steering") == 1 and "leadership" not in project.codes_for(p)
+               for p in chosen)
+    assert errors == []
