@@ -37,8 +37,10 @@ def review_group():
     qualcode review ANSWERS --codebook CB --project P.qcproj creates the project (or opens it and
     codes what is not coded yet), serves the workspace on 127.0.0.1 and opens the browser. Keys:
     1-9, 0 toggle the 1st-10th code, / searches the codes, Enter saves and goes on, Backspace or
-    u undoes, ? shows every key; verify mode: a accept, x reject, space skip. Ctrl+C stops it;
-    every decision is saved when it is made. Run 'qualcode review open --help' for the options.
+    u undoes, ? shows every key; verify mode: a accept, x reject, space skip; c opens the
+    codebook (edit, add, merge, split codes with a preview of the answers that gain or lose
+    each; saved to the --codebook file, the old one kept as FILE.vN). Ctrl+C stops it; every
+    decision is saved when it is made. Run 'qualcode review open --help' for the options.
     """
 
 
