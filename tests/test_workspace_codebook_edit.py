@@ -243,3 +243,15 @@ def test_a_codebook_given_again_after_a_change_is_its_earlier_version(tmp_path, 
     with open_project(path, codebook=codebook_file) as project:         # once an IntegrityError
         assert project.codebook_version == 1 and project.codebook["competence"].label == "Kompetens och kunskap"
         assert project.uncoded.size == 0
+
+
+def test_in_blind_mode_the_counts_leave_the_other_coders_decisions_out(project, editor):
+    machine = standing_counts(project, "anna")
+    project.decide("N001", ["security"], coder="bertil")
+    assert standing_counts(project)["security"] == machine["security"] + (not project.suggested[0, project.code_ids.index("security")])
+    client = TestClient(create_app(Workspace(project, "anna", blind=True, editor=editor), TOKEN, PORT),
+                        base_url=f"http://{LOOPBACK}:{PORT}", headers={"X-Qualcode-Token": TOKEN})
+    panel = {code["id"]: code["count"] for code in client.get("/api/codebook").json()["codes"]}
+    assert panel == machine
+    preview = client.post("/api/codebook/preview", json={"op": "edit", "code": "culture", "fields": {"label": "Kultur"}})
+    assert {row["code"]: row["before"] for row in preview.json()["codes"]} == machine

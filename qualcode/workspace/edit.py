@@ -158,15 +158,15 @@ class CodebookEditor:
                         np.concatenate(suggested) if suggested else np.zeros((0, width), bool),
                         codes, evidence, time.perf_counter() - started)
 
-    def preview(self, proposal):
+    def preview(self, proposal, coder=None):
         """What saving ``proposal`` would change: per code the answers with it before and after
-        (as they stand), the answers that gain and lose it, the diff as text and the seconds
-        the re-coding took."""
+        (as they stand; with ``coder``, as that coder's decisions leave them: blind mode), the
+        answers that gain and lose it, the diff as text and the seconds the re-coding took."""
         project = self.project
         recoding = self.recode(proposal.codebook)
-        before = standing(project, project.code_ids, project.suggested, project.decisions)
+        before = standing(project, project.code_ids, project.suggested, project.decisions, coder=coder)
         decisions = project.replayed(proposal.merged) if proposal.merged else project.decisions
-        after = standing(project, recoding.code_ids, recoding.suggested, decisions, proposal.moved)
+        after = standing(project, recoding.code_ids, recoding.suggested, decisions, proposal.moved, coder)
         labels = {code.id: code.label for code in project.codebook.codes}
         labels.update({code.id: code.label for code in proposal.codebook.codes})
         rows = []
@@ -314,14 +314,16 @@ class CodebookEditor:
         return new
 
 
-def standing(project, code_ids, suggested, decisions, moved=None):
+def standing(project, code_ids, suggested, decisions, moved=None, coder=None):
     """``{code: bool per answer}``: the codes as they stand, ``decisions`` (a DecisionState) over
     the machine's ``suggested`` (answers x ``code_ids``), with ``moved`` (code, new code,
-    positions) applied last."""
+    positions) applied last. With ``coder``, only that coder's decisions (blind mode)."""
     matrix = np.array(suggested, dtype=bool, copy=True)
     column = {code: j for j, code in enumerate(code_ids)}
-    for position in decisions.reviewed_by_anyone():
-        for code, decision in decisions.final(position).items():
+    reviewed = decisions.reviewed(coder) if coder else decisions.reviewed_by_anyone()
+    for position in reviewed:
+        decided = decisions.of(coder, position) if coder else decisions.final(position)
+        for code, decision in decided.items():
             if code in column:
                 matrix[position, column[code]] = decision.applies
     if moved is not None:
@@ -334,10 +336,11 @@ def standing(project, code_ids, suggested, decisions, moved=None):
     return {code: matrix[:, j] for code, j in column.items()}
 
 
-def standing_counts(project):
-    """``{code: answers with it as they stand}`` for the project's active codes."""
-    return {code: int(values.sum())
-            for code, values in standing(project, project.code_ids, project.suggested, project.decisions).items()}
+def standing_counts(project, coder=None):
+    """``{code: answers with it as they stand}`` for the project's active codes (with ``coder``:
+    that coder's decisions over the machine's codes)."""
+    return {code: int(values.sum()) for code, values in
+            standing(project, project.code_ids, project.suggested, project.decisions, coder=coder).items()}
 
 
 def _split_mark(version):

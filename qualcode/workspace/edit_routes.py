@@ -19,8 +19,9 @@ def codebook_panel(workspace):
     """The codebook for the codebook view: every code with its fields and, for the active
     ones, the answers that have it as they stand; the version, the file, what undo would undo."""
     project, editor = workspace.project, workspace.editor
-    counts = standing_counts(project)
-    flagged = flagged_counts(project)
+    seen = workspace.coder if workspace.blind else None       # blind: no counts from the others' decisions
+    counts = standing_counts(project, seen)
+    flagged = flagged_counts(project, [workspace.coder] if workspace.blind else project.decisions.coders)
     entry = project.codebook_versions[-1]
     codes = [{**{name: getattr(code, name) for name in CODE_FIELDS}, "count": counts.get(code.id),
               "flagged": flagged.get(code.id, 0)} for code in project.codebook.codes]
@@ -36,11 +37,11 @@ def codebook_panel(workspace):
     return view
 
 
-def flagged_counts(project):
-    """``{code: decisions in force made under another definition of it}``, over every coder."""
+def flagged_counts(project, coders):
+    """``{code: decisions in force of ``coders`` made under another definition of the code}``."""
     counts = {}
     state = project.decisions
-    for coder in state.coders:
+    for coder in coders:
         for position in state.reviewed(coder):
             for code in project.flagged(state.of(coder, position)):
                 counts[code] = counts.get(code, 0) + 1
@@ -81,7 +82,8 @@ def codebook_routes(workspace):
         if code not in project.code_ids:
             raise InputError(f"code {code!r}: not an active code of the codebook")
         project.refresh()
-        has = standing(project, project.code_ids, project.suggested, project.decisions)[code]
+        has = standing(project, project.code_ids, project.suggested, project.decisions,
+                       coder=workspace.coder if workspace.blind else None)[code]
         positions = has.nonzero()[0][:ANSWERS_LISTED]
         return _json({"items": [{"answer": int(p), "id": project.ids[p], "text": project.texts[p]} for p in positions],
                       "count": int(has.sum())})
@@ -89,7 +91,7 @@ def codebook_routes(workspace):
     async def preview(request):
         change = await body(request)
         proposal = editor().propose(change)
-        return _json(await run_in_threadpool(editor().preview, proposal))
+        return _json(await run_in_threadpool(editor().preview, proposal, workspace.coder if workspace.blind else None))
 
     async def save(request):
         change = await body(request)
