@@ -40,11 +40,11 @@ def start_review(project, *extra):
     return process, f"http://127.0.0.1:{found.group(2)}", found.group(3)
 
 
-def call(base, token, path, body=None):
+def call(base, token, path, body=None, timeout=10):
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(base + path, data=data, headers={"X-Qualcode-Token": token,
                                                                        "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read())
 
 
@@ -207,3 +207,22 @@ def test_review_help_names_both_forms_and_the_keys():
     assert "qualcode review [ANSWERS|CODED] --project P.qcproj" in result.output
     assert "qualcode review export P.qcproj -o decisions.csv" in result.output
     assert "1-9, 0 toggle" in result.output
+
+
+@pytest.mark.slow
+def test_review_saves_codebook_edits_to_the_codebook_it_was_given(tmp_path):
+    path = project_copy(tmp_path)
+    codebook = tmp_path / "codebook.yaml"
+    codebook.write_bytes(CODEBOOK.read_bytes())
+    process, base, token = start_review(path, "--codebook", codebook)
+    try:
+        assert call(base, token, "/api/codebook")["file"] == str(codebook)
+        saved = call(base, token, "/api/codebook/save", {"op": "edit", "code": "culture", "fields": {"label": "Kultur"}},
+                     timeout=300)                 # the first coding in this process loads the language pipeline
+        assert saved["version"] == 2 and "label: Kultur\n" in codebook.read_text(encoding="utf-8")
+        assert call(base, token, "/api/codebook/undo", {})["version"] == 1
+        assert codebook.read_bytes() == CODEBOOK.read_bytes()
+    finally:
+        process.terminate()
+        process.wait(20)
+    assert process.returncode == 0

@@ -32,6 +32,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from qualcode.errors import InputError, QualcodeError
+from qualcode.workspace.edit_routes import codebook_routes
 from qualcode.workspace.order import Filters, ordering
 from qualcode.workspace.schema import ProjectLocked
 from qualcode.workspace.similarity import similar_answers
@@ -56,13 +57,15 @@ SECURITY_HEADERS = [
 
 class Workspace:
     """One analyst's session on a project: who decides (``coder``), whether the other coders'
-    decisions are hidden (``blind``), and the orders read so far."""
+    decisions are hidden (``blind``), the orders read so far, and the ``editor``
+    (:class:`~qualcode.workspace.edit.CodebookEditor`) that saves codebook edits."""
 
-    def __init__(self, project, coder, blind=False, learn_every=None):
+    def __init__(self, project, coder, blind=False, learn_every=None, editor=None):
         self.project = project
         self.coder = coder
         self.blind = blind
         self.learner = project.learner(learn_every) if learn_every and project.write else None
+        self.editor = editor          # a CodebookEditor: codebook edits (None: not offered)
         self._orderings = OrderedDict()
         self._lock = threading.Lock()
 
@@ -79,6 +82,11 @@ class Workspace:
                     self._orderings.popitem(last=False)
             self._orderings.move_to_end(key)
             return self._orderings[key]
+
+    def forget_orders(self):
+        """Drop the orders computed so far (after the codebook, and so the suggestions, changed)."""
+        with self._lock:
+            self._orderings.clear()
 
     def view(self, position, verify=None):
         return answer_view(self.project, position, self.coder, self.blind, verify)
@@ -291,6 +299,7 @@ def create_app(workspace, token, port=None):
         Route("/api/progress", fresh(progress)),
         Route("/api/agreement", fresh(agreement)),
         Route("/api/learning", fresh(learning)),
+        *codebook_routes(workspace),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={QualcodeError: failed})

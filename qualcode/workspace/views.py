@@ -54,6 +54,7 @@ def answer_view(project, position, coder, blind=False, verify=None):
         "reviewed": bool(decided),
         "decided": {code: d.applies for code, d in decided.items()},
         "flagged": project.flagged(decided),
+        "flagged_under": project.flagged_under(decided),
         "evidence": {code: _evidence_note(entry) for code, entry in evidence.items()},
         "substantive": bool(project.substantive[position]),
         "model": int(project.model_of[position]),

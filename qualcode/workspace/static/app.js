@@ -374,7 +374,8 @@ function renderChips(item) {
       node("span", {class: "tick", text: on ? "✓" : ""}),
       node("span", {class: "label", text: code.label}),
       node("span", {class: "score", text: Math.round((item.scores[id] || 0) * 100) + "%"}),
-      item.flagged.includes(id) ? node("span", {class: "flag", title: "decided before this code changed", text: "⚑"}) : null,
+      item.flagged.includes(id) ? node("span", {class: "flag", text: "⚑", title: "decided under codebook v" +
+        ((item.flagged_under || {})[id] || "?") + "; this code changed since"}) : null,
       others.length ? node("span", {class: "others", text: others.join(", ")}) : null);
     chip.style.setProperty("--code", colorOf(id));
     chips.append(chip);
@@ -648,18 +649,21 @@ function setView(view, reload = true) {
     button.classList.toggle("active", button.dataset.view === view);
   }
   const agreement = view === "agreement";
+  const codebook = view === "codebook";
   $("agreement-view").hidden = !agreement;
-  $("main").hidden = agreement;
-  $("toolbar").hidden = agreement;
+  $("codebook-view").hidden = !codebook;
+  $("main").hidden = agreement || codebook;
+  $("toolbar").hidden = agreement || codebook;
   $("verify-choice").hidden = view !== "verify";
   document.body.dataset.view = view;
   if (agreement) { renderAgreement(); return; }
+  if (codebook) { openCodebook(); return; }
   if (reload) resetQueue();
 }
 
 const REVIEW_KEYS = {
   "Enter": saveAndNext, "Backspace": undo, "u": undo, "/": openPicker, "?": () => openOverlay("help"),
-  "ArrowRight": skip, "s": openSimilar, "v": () => setView("verify"),
+  "ArrowRight": skip, "s": openSimilar, "v": () => setView("verify"), "c": () => setView("codebook"),
 };
 const VERIFY_KEYS = {
   "a": () => verifyAndNext(true), "x": () => verifyAndNext(false), " ": skip, "Backspace": undo, "u": undo,
@@ -677,6 +681,7 @@ function onKey(event) {
     return;
   }
   if (Q.view === "agreement" || !Q.state) return;
+  if (Q.view === "codebook") { codebookKey(event); return; }
   let action = (Q.view === "verify" ? VERIFY_KEYS : REVIEW_KEYS)[event.key];
   if (!action && Q.view !== "verify" && KEYS.includes(event.key) && event.key.length === 1) {
     const code = Q.state.codes.find((c) => c.key === event.key);
