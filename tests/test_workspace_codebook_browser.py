@@ -1,6 +1,7 @@
 """The codebook view in a real headless Chromium (Debian's, driven by Playwright): an edit made
-with keys changes the counts shown and the YAML on disk and undo restores both; a merge made
-with the mouse; bad input (an empty label, invalid YAML to import) as one line on the screen.
+with keys changes the counts shown and the YAML on disk and undo restores both; a merge and a
+split made with the mouse; bad input (an empty label, a duplicate id, invalid YAML to import)
+as one line on the screen.
 
 Set QUALCODE_SCREENSHOTS=DIR to keep a screenshot of each screen there (for checking by eye).
 """
@@ -114,6 +115,14 @@ def test_a_merge_with_the_mouse_and_bad_input_shown_as_one_line(browser, served,
     page.wait_for_selector("#cb-error:not([hidden])")
     assert page.inner_text("#cb-error").endswith("code 'culture' needs a non-empty 'label'; write it as text")
     assert "\n" not in page.inner_text("#cb-error")
+    page.click("#cb-new")
+    page.fill('#cb-form [name="id"]', "competence")
+    page.fill('#cb-form [name="label"]', "Kunnande")
+    page.fill('#cb-form [name="description"]', "Samma id som en annan kod.")
+    page.click("#cb-save")
+    page.wait_for_function("() => document.querySelector('#cb-error').textContent.includes('duplicate id')")
+    assert page.inner_text("#cb-error").endswith("duplicate id 'competence' (first used at code 2); give each code "
+                                                 "its own id")
     broken = tmp_path / "suggested_codebook.yaml"
     broken.write_text("name: [oavslutad\ncodes:\n", encoding="utf-8")
     page.set_input_files("#cb-import", str(broken))

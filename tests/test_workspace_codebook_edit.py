@@ -255,3 +255,10 @@ def test_in_blind_mode_the_counts_leave_the_other_coders_decisions_out(project, 
     assert panel == machine
     preview = client.post("/api/codebook/preview", json={"op": "edit", "code": "culture", "fields": {"label": "Kultur"}})
     assert {row["code"]: row["before"] for row in preview.json()["codes"]} == machine
+
+
+def test_a_project_coded_with_a_trained_model_says_why_it_cannot_preview_an_edit(project, editor):
+    project.meta["coding"] = {**project.meta.get("coding", {}), "model": "model.qcmodel"}
+    with pytest.raises(InputError, match="^model.qcmodel: the answers were coded with this trained model"):
+        editor.preview(editor.propose({"op": "edit", "code": "culture", "fields": {"label": "Kultur"}}))
+

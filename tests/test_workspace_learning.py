@@ -154,3 +154,21 @@ def test_a_code_the_machine_gets_right_in_the_sample_can_be_left_to_it(project):
 def test_a_learner_needs_a_positive_batch_size(project):
     with pytest.raises(ValueError, match="every must be at least 1"):
         Learner(project, every=0)
+
+
+def test_a_retrain_that_a_codebook_edit_overtook_is_not_adopted(project, monkeypatch):
+    learner = project.learner(every=1000)
+    decide_leadership_by_word(project, project.queue("anna", order="file", n=10))
+    base, scores = project.model_version, project.scores.copy()
+    adopt = project.adopt
+
+    def edited_meanwhile(*args):
+        project.codebook_version += 1          # a codebook edit is saved while the retrain runs
+        try:
+            return adopt(*args)
+        finally:
+            project.codebook_version -= 1
+
+    monkeypatch.setattr(project, "adopt", edited_meanwhile)
+    assert learner.retrain() is None
+    assert project.model_version == base and np.array_equal(project.scores, scores)

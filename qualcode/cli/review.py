@@ -81,7 +81,7 @@ def open_command(answers, project_path, codebook_path, coder, port, no_browser, 
             say("Ctrl+C stops it; every decision is saved as it is made.")
 
         editor = CodebookEditor(project, coding_plan, codebook_path)
-        serve(Workspace(project, coder, blind, learn_every, editor), port, not no_browser, announce)
+        serve(Workspace(project, coder, blind, learn_every, editor=editor), port, not no_browser, announce)
         say(f"Stopped. {len(project.reviewed()):,} answers reviewed in {project_path}.")
     finally:
         project.close()

@@ -142,6 +142,11 @@ class CodebookEditor:
         started = time.perf_counter()
         texts = self.project.texts
         settings = self.project.meta.get("coding", {})
+        if settings.get("model"):
+            raise InputError(located(settings["model"], "the answers were coded with this trained model, which codes "
+                                                        "only the codebook it was trained with; train it again on the "
+                                                        "edited codebook ('qualcode train'), or code the project "
+                                                        "without --model to edit the codebook here"))
         coder, recorded = fit_coder(self.plan, codebook, texts, settings)
         chunk = settings.get("chunk_size") or DEFAULT_CHUNK
         scores, suggested, codes, evidence = [], [], [], []

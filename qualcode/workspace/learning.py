@@ -151,8 +151,10 @@ class Learner:
                     "saves": done, "trained_on": {"answers": int(len(positions)),
                                                   "labels": int((labels >= 0).sum())}}
         model_id = self._store(corpus, unreviewed, probability, thresholds, settings)
-        info = {"codes": list(project.code_ids), "thresholds": thresholds.tolist(), "settings": settings}
-        project.adopt(model_id, info, unreviewed, probability, probability >= thresholds)
+        info = {"codebook": corpus.codebook_version, "codes": list(model.code_ids_),
+                "thresholds": thresholds.tolist(), "settings": settings}
+        if not project.adopt(model_id, info, unreviewed, probability, probability >= thresholds):
+            return None   # the codebook was edited while this retrain ran: its suggestions are stale
         self.trained_at = done
         self.retrains += 1
         return model_id
@@ -181,11 +183,11 @@ class Learner:
         from qualcode.workspace.build import add_model
 
         project = self.project
-        codes = list(project.code_ids)
+        codes = list(corpus.model.code_ids_)
         decided = probability >= thresholds
         connection = connect(project.path)
         try:
-            model_id = add_model(connection, project.path, project.codebook_version, codes, thresholds.tolist(),
+            model_id = add_model(connection, project.path, corpus.codebook_version, codes, thresholds.tolist(),
                                  settings)
             for start in range(0, len(positions), WRITE_CHUNK):
                 rows = []
