@@ -130,7 +130,7 @@ def test_estimated_quality_counts_only_random_sample_decisions_in_force(project)
     project.verify(other, CODE, True, "anna", ordering="informative")       # chosen, not sampled: left out
     project.verify(ids[0], CODE, True, "bo", ordering="random")
     project.undo("bo")                                                       # undone: left out
-    row = estimated_quality(project).set_index("code").loc[CODE]
+    row = project.quality().set_index("code").loc[CODE]
     assert {action: row[action] for action in expected} == expected and row["sampled"] == 30
     precision = wilson(expected["accept"], expected["accept"] + expected["reject"])
     recall = wilson(expected["accept"], expected["accept"] + expected["add"])
@@ -154,3 +154,14 @@ def test_a_code_the_machine_gets_right_in_the_sample_can_be_left_to_it(project):
 def test_a_learner_needs_a_positive_batch_size(project):
     with pytest.raises(ValueError, match="every must be at least 1"):
         Learner(project, every=0)
+
+
+def test_review_refuses_a_negative_learn_every(tmp_path):
+    from click.testing import CliRunner
+
+    from qualcode.cli import cli
+
+    result = CliRunner().invoke(cli, ["review", "--project", str(project_copy(tmp_path)), "--learn-every", "-1",
+                                      "--no-browser"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--learn-every': -1 is not in the range x>=0." in result.output

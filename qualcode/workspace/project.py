@@ -435,6 +435,14 @@ class Project:
         chosen = ordering(self, order, Filters(**filters), coder).take(self, coder, 0, n)[0]
         return [self.ids[position] for position, _ in chosen]
 
+    def quality(self, target=0.8):
+        """Per code, the machine's precision and recall estimated from the decisions made in random
+        order, with 95 % Wilson intervals (see :func:`qualcode.workspace.quality.estimated_quality`)."""
+        from qualcode.workspace.quality import estimated_quality
+
+        self.refresh()
+        return estimated_quality(self, target)
+
     def close(self):
         """Close the file; after a clean close the project is one file (the journal merged in)."""
         with self._lock:
