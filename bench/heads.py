@@ -1,6 +1,7 @@
 """Learning from few labels: which head over the answers' features codes best, by the learning curve.
 
-    OPENBLAS_NUM_THREADS=1 PYTHONPATH=. python bench/heads.py [--data ../shared/data/dev] [--codebook codebooks/digital_maturity.yaml]
+    OPENBLAS_NUM_THREADS=1 PYTHONPATH=. python bench/heads.py [--data ../shared/data/dev]
+                                                              [--codebook codebooks/digital_maturity.yaml]
 
 5-fold cross-validation with a fixed seed, as ``bench/learning_curve.py``: in each fold a head
 learns from N answers drawn from the other four folds and codes the held-out fold; macro-F1 over
@@ -55,7 +56,8 @@ def embedding_head(C):
             y = labels[train, j]
             if y.min() < y.max():
                 model = LogisticRegression(C=C, class_weight="balanced", max_iter=3000)
-                probability[:, j] = model.fit(features.embedding[train], y).predict_proba(features.embedding[test])[:, 1]
+                model.fit(features.embedding[train], y)
+                probability[:, j] = model.predict_proba(features.embedding[test])[:, 1]
         return probability
     return head
 

@@ -99,7 +99,8 @@ def test_the_informative_order_puts_uncertain_answers_first_and_follows_a_retrai
     fresh = client.get("/api/queue", params={"n": 5}).json()
     assert stale["model"] == fresh["model"] == project.model_version
     assert [item["answer"] for item in stale["items"]] == [item["answer"] for item in fresh["items"]]
-    assert {item["model_note"] for item in fresh["items"]} == {f"model {project.model_version} · learned from 10 decisions"}
+    note = f"model {project.model_version} · learned from 10 decisions"
+    assert {item["model_note"] for item in fresh["items"]} == {note}
     learning = client.get("/api/learning").json()
     assert learning["learning"]["model"] == project.model_version and learning["learning"]["next_in"] == 10
 
