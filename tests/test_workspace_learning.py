@@ -166,3 +166,12 @@ def test_review_refuses_a_negative_learn_every(tmp_path):
                                       "--no-browser"])
     assert result.exit_code == 2
     assert "Invalid value for '--learn-every': -1 is not in the range x>=0." in result.output
+
+
+def test_suggestions_of_a_model_made_for_other_codes_are_not_adopted(project):
+    """A retrain that ends after the codebook changed (new codes) leaves the screen's suggestions alone."""
+    before = project.scores.copy()
+    codes = list(project.code_ids[:-1])
+    info = {"codes": codes, "thresholds": [0.5] * len(codes), "settings": {"kind": "learned"}}
+    assert not project.adopt(99, info, [0, 1], np.ones((2, len(codes))), np.ones((2, len(codes)), dtype=bool))
+    assert np.array_equal(project.scores, before) and 99 not in project.models

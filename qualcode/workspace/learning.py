@@ -139,21 +139,23 @@ class Learner:
     def _retrain(self):
         project = self.project
         done = saves(project.decisions)
-        positions, labels = decided_labels(project)
-        if not len(positions):
-            return None
         corpus = self._corpus()
+        codes = list(corpus.model.code_ids_)
+        positions, labels = decided_labels(project)
+        if not len(positions) or codes != list(project.code_ids):    # none yet, or the codebook just changed
+            return None
         model = corpus.model
         model.fit_features(corpus.features.rows(positions), labels)
         unreviewed = np.setdiff1d(np.arange(corpus.size), positions)
         probability = model.predict_proba_features(corpus.features.rows(unreviewed)).astype(np.float32)
-        thresholds = np.full(len(project.code_ids), self.threshold)
+        thresholds = np.full(len(codes), self.threshold)
         settings = {**project.meta.get("coding", {}), "kind": LEARNED, "decisions": int(len(positions)),
                     "saves": done, "trained_on": {"answers": int(len(positions)),
                                                   "labels": int((labels >= 0).sum())}}
-        model_id = self._store(corpus, unreviewed, probability, thresholds, settings)
-        info = {"codes": list(project.code_ids), "thresholds": thresholds.tolist(), "settings": settings}
-        project.adopt(model_id, info, unreviewed, probability, probability >= thresholds)
+        model_id = self._store(corpus, codes, unreviewed, probability, thresholds, settings)
+        info = {"codes": codes, "thresholds": thresholds.tolist(), "settings": settings}
+        if not project.adopt(model_id, info, unreviewed, probability, probability >= thresholds):
+            return None
         self.trained_at = done
         self.retrains += 1
         return model_id
@@ -176,14 +178,13 @@ class Learner:
                                  zero_shot.scores.to_numpy(), zero_shot.evidence)
         return self.corpus
 
-    def _store(self, corpus, positions, probability, thresholds, settings):
+    def _store(self, corpus, codes, positions, probability, thresholds, settings):
         """Write the model and its suggestions for ``positions`` with a connection of our own: the
         model with the first chunk (a retrain cut short leaves no model without suggestions)."""
         from qualcode.learn.model import model_evidence
         from qualcode.workspace.build import insert_model
 
         project = self.project
-        codes = list(project.code_ids)
         decided = probability >= thresholds
         connection = connect(project.path)
         try:
@@ -199,7 +200,7 @@ class Learner:
                                  join_codes([codes[j] for j in applied]), evidence_json(evidence)))
                 with transaction(connection, project.path):
                     if model_id is None:
-                        model_id = insert_model(connection, project.codebook_version, codes, thresholds.tolist(),
+                        model_id = insert_model(connection, corpus.codebook_version, codes, thresholds.tolist(),
                                                 settings)
                     connection.executemany("INSERT INTO suggestions (answer, model, scores, codes, evidence) "
                                            "VALUES (?, ?, ?, ?, ?)", [(p, model_id, *rest) for p, *rest in rows])

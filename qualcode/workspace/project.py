@@ -168,14 +168,18 @@ class Project:
 
     def adopt(self, model, info, positions, scores, suggested):
         """Make ``model`` (``info`` as :attr:`models` holds it, already in the file) the machine's
-        suggestion for the answers at ``positions``: their ``scores`` and ``suggested`` codes."""
+        suggestion for the answers at ``positions``: their ``scores`` and ``suggested`` codes.
+        Returns False (and changes nothing) when the codebook changed since the model's codes."""
         positions = np.asarray(positions, dtype=np.int64)
         with self._lock:
+            if list(info["codes"]) != list(self.code_ids):
+                return False
             self.scores, self.suggested, self.model_of = self.scores.copy(), self.suggested.copy(), self.model_of.copy()
             self.scores[positions], self.suggested[positions], self.model_of[positions] = scores, suggested, model
             self.thresholds = np.asarray(info["thresholds"], dtype=float)
             self.machine_counts = self.suggested.sum(axis=0)
             self.models = {**self.models, model: info}
+            return True
 
     def on_save(self, callback):
         """Call ``callback(batch)`` after every save made through this object (e.g. a
