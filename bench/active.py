@@ -8,7 +8,8 @@ The project is built once (the answers coded zero-shot, as ``qualcode review`` d
 then works on its own copy through the Python API: ``Project.queue(order=...)`` gives the next
 answers, the analyst decides each as the gold file codes it (``Project.decide``), and after every
 ``--every`` decisions the :class:`~qualcode.workspace.learning.Learner` retrains and re-scores the
-unreviewed answers (synchronously here, in the background in the workspace). After 50, 100 and
+unreviewed answers (synchronously here, in the background in the workspace; a checkpoint between
+two retrains is scored with the machine of the last one). After 50, 100 and
 200 decisions the whole corpus is scored: the decisions where the analyst decided, the machine's
 codes elsewhere; macro-F1 over the codes that occur in the gold, as the official scorer counts it.
 The target: active order with 100 decisions reaches random order with 200.
@@ -28,7 +29,7 @@ from qualcode.workspace import Project
 from qualcode.workspace.learning import Learner
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECKPOINTS = (0, 50, 100, 200)
+CHECKPOINTS = (0, 50, 100, 150, 200)
 ORDERS = ("informative", "random")
 CODER = "simulated"
 
@@ -48,15 +49,17 @@ def simulate(path, order, gold, every):
     labels = np.array([[code in gold[answer] for code in project.code_ids] for answer in project.ids], dtype=int)
     scores, retrains, decided = {0: corpus_f1(project, labels)}, [], 0
     while decided < CHECKPOINTS[-1]:
-        batch = project.queue(CODER, order=order, n=min(every, CHECKPOINTS[-1] - decided))
+        stop = min([c for c in CHECKPOINTS if c > decided] + [(decided // every + 1) * every])
+        batch = project.queue(CODER, order=order, n=stop - decided)
         if not batch:
             break
         for answer in batch:
             project.decide(answer, sorted(gold[answer]), CODER, ordering=order)
         decided += len(batch)
-        started = time.perf_counter()
-        learner.retrain()
-        retrains.append(time.perf_counter() - started)
+        if decided % every == 0:
+            started = time.perf_counter()
+            learner.retrain()
+            retrains.append(time.perf_counter() - started)
         if decided in CHECKPOINTS:
             scores[decided] = corpus_f1(project, labels)
     project.close()

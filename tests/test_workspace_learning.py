@@ -99,7 +99,8 @@ def test_the_informative_order_puts_uncertain_answers_first_and_follows_a_retrai
     fresh = client.get("/api/queue", params={"n": 5}).json()
     assert stale["model"] == fresh["model"] == project.model_version
     assert [item["answer"] for item in stale["items"]] == [item["answer"] for item in fresh["items"]]
-    assert {item["model_note"] for item in fresh["items"]} == {f"model {project.model_version} · learned from 10 decisions"}
+    note = f"model {project.model_version} · learned from 10 decisions"
+    assert {item["model_note"] for item in fresh["items"]} == {note}
     learning = client.get("/api/learning").json()
     assert learning["learning"]["model"] == project.model_version and learning["learning"]["next_in"] == 10
 
@@ -130,7 +131,7 @@ def test_estimated_quality_counts_only_random_sample_decisions_in_force(project)
     project.verify(other, CODE, True, "anna", ordering="informative")       # chosen, not sampled: left out
     project.verify(ids[0], CODE, True, "bo", ordering="random")
     project.undo("bo")                                                       # undone: left out
-    row = estimated_quality(project).set_index("code").loc[CODE]
+    row = project.quality().set_index("code").loc[CODE]
     assert {action: row[action] for action in expected} == expected and row["sampled"] == 30
     precision = wilson(expected["accept"], expected["accept"] + expected["reject"])
     recall = wilson(expected["accept"], expected["accept"] + expected["add"])
@@ -172,3 +173,23 @@ def test_a_retrain_that_a_codebook_edit_overtook_is_not_adopted(project, monkeyp
     monkeypatch.setattr(project, "adopt", edited_meanwhile)
     assert learner.retrain() is None
     assert project.model_version == base and np.array_equal(project.scores, scores)
+
+
+def test_review_refuses_a_negative_learn_every(tmp_path):
+    from click.testing import CliRunner
+
+    from qualcode.cli import cli
+
+    result = CliRunner().invoke(cli, ["review", "--project", str(project_copy(tmp_path)), "--learn-every", "-1",
+                                      "--no-browser"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--learn-every': -1 is not in the range x>=0." in result.output
+
+
+def test_suggestions_of_a_model_made_for_other_codes_are_not_adopted(project):
+    """A retrain that ends after the codebook changed (new codes) leaves the screen's suggestions alone."""
+    before = project.scores.copy()
+    codes = list(project.code_ids[:-1])
+    info = {"codes": codes, "thresholds": [0.5] * len(codes), "settings": {"kind": "learned"}}
+    assert not project.adopt(99, info, [0, 1], np.ones((2, len(codes))), np.ones((2, len(codes)), dtype=bool))
+    assert np.array_equal(project.scores, before) and 99 not in project.models

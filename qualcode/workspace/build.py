@@ -340,12 +340,18 @@ class _Builder:
 
 
 def add_model(connection, path, version, codes, thresholds, settings):
-    """Add a model (what made a set of suggestions) under codebook ``version``; returns its id."""
+    """Add a model (what made a set of suggestions) under codebook ``version`` in a transaction
+    of its own; returns its id."""
     with transaction(connection, path):
-        return connection.execute("INSERT INTO models (codebook, codes, thresholds, settings, created) "
-                                  "VALUES (?, ?, ?, ?, ?)",
-                                  (version, json.dumps(codes), json.dumps(thresholds),
-                                   json.dumps(settings, ensure_ascii=False, default=str), _now())).lastrowid
+        return insert_model(connection, version, codes, thresholds, settings)
+
+
+def insert_model(connection, version, codes, thresholds, settings):
+    """Insert a ``models`` row in the transaction the caller holds; returns its id."""
+    return connection.execute("INSERT INTO models (codebook, codes, thresholds, settings, created) "
+                              "VALUES (?, ?, ?, ?, ?)",
+                              (version, json.dumps(codes), json.dumps(thresholds),
+                               json.dumps(settings, ensure_ascii=False, default=str), _now())).lastrowid
 
 
 def fit_coder(plan, codebook, texts, settings):

@@ -12,8 +12,9 @@ are left out of that code's fit.
 A retrain runs in a background thread (:meth:`Learner.start`): the screen never waits for it.
 Its suggestions are written to the project as a new model (``models`` row: the codebook
 version, per-code thresholds, and in ``settings`` how many decisions it learned from) with its
-own connection, in chunks, so saves go on meanwhile; then the project's in-memory suggestions
-are swapped in one step (:meth:`~qualcode.workspace.Project.adopt`) and the orders are computed
+own connection, in chunks, so saves go on meanwhile (the model row comes with the first chunk,
+so a retrain cut short leaves no model without suggestions); then the project's in-memory
+suggestions are swapped in one step (:meth:`~qualcode.workspace.Project.adopt`) and the orders are computed
 again from the new scores. Reviewed answers keep the suggestion they were reviewed with (what
 the analyst saw stays in the record, and agreement with the machine stays honest); a learned
 model's suggestions that a later one replaced are deleted (they are machine output, and the
@@ -138,21 +139,22 @@ class Learner:
     def _retrain(self):
         project = self.project
         done = saves(project.decisions)
-        positions, labels = decided_labels(project)
-        if not len(positions):
-            return None
         corpus = self._corpus()
+        codes = list(corpus.model.code_ids_)
+        positions, labels = decided_labels(project)
+        if not len(positions) or codes != list(project.code_ids):    # none yet, or the codebook just changed
+            return None
         model = corpus.model
         model.fit_features(corpus.features.rows(positions), labels)
         unreviewed = np.setdiff1d(np.arange(corpus.size), positions)
         probability = model.predict_proba_features(corpus.features.rows(unreviewed)).astype(np.float32)
-        thresholds = np.full(len(project.code_ids), self.threshold)
+        thresholds = np.full(len(codes), self.threshold)
         settings = {**project.meta.get("coding", {}), "kind": LEARNED, "decisions": int(len(positions)),
                     "saves": done, "trained_on": {"answers": int(len(positions)),
                                                   "labels": int((labels >= 0).sum())}}
-        model_id = self._store(corpus, unreviewed, probability, thresholds, settings)
-        info = {"codebook": corpus.codebook_version, "codes": list(model.code_ids_),
-                "thresholds": thresholds.tolist(), "settings": settings}
+        model_id = self._store(corpus, codes, unreviewed, probability, thresholds, settings)
+        info = {"codebook": corpus.codebook_version, "codes": codes, "thresholds": thresholds.tolist(),
+                "settings": settings}
         if not project.adopt(model_id, info, unreviewed, probability, probability >= thresholds):
             return None   # the codebook was edited while this retrain ran: its suggestions are stale
         self.trained_at = done
@@ -177,30 +179,32 @@ class Learner:
                                  zero_shot.scores.to_numpy(), zero_shot.evidence)
         return self.corpus
 
-    def _store(self, corpus, positions, probability, thresholds, settings):
-        """Write the model and its suggestions for ``positions`` with a connection of our own."""
+    def _store(self, corpus, codes, positions, probability, thresholds, settings):
+        """Write the model and its suggestions for ``positions`` with a connection of our own: the
+        model with the first chunk (a retrain cut short leaves no model without suggestions)."""
         from qualcode.learn.model import model_evidence
-        from qualcode.workspace.build import add_model
+        from qualcode.workspace.build import insert_model
 
         project = self.project
-        codes = list(corpus.model.code_ids_)
         decided = probability >= thresholds
         connection = connect(project.path)
         try:
-            model_id = add_model(connection, project.path, corpus.codebook_version, codes, thresholds.tolist(),
-                                 settings)
-            for start in range(0, len(positions), WRITE_CHUNK):
+            model_id = None
+            for start in range(0, max(len(positions), 1), WRITE_CHUNK):
                 rows = []
                 for k in range(start, min(start + WRITE_CHUNK, len(positions))):
-                    p = int(positions[k])
                     applied = np.flatnonzero(decided[k])
-                    evidence = {codes[j]: model_evidence(corpus.evidence[p].get(codes[j]), probability[k, j],
-                                                         corpus.scores[p, j]) for j in applied}
-                    rows.append((p, model_id, probability[k].tobytes(), join_codes([codes[j] for j in applied]),
-                                 evidence_json(evidence)))
+                    evidence = {codes[j]: model_evidence(corpus.evidence[positions[k]].get(codes[j]),
+                                                         probability[k, j], corpus.scores[positions[k], j])
+                                for j in applied}
+                    rows.append((int(positions[k]), probability[k].tobytes(),
+                                 join_codes([codes[j] for j in applied]), evidence_json(evidence)))
                 with transaction(connection, project.path):
+                    if model_id is None:
+                        model_id = insert_model(connection, corpus.codebook_version, codes, thresholds.tolist(),
+                                                settings)
                     connection.executemany("INSERT INTO suggestions (answer, model, scores, codes, evidence) "
-                                           "VALUES (?, ?, ?, ?, ?)", rows)
+                                           "VALUES (?, ?, ?, ?, ?)", [(p, model_id, *rest) for p, *rest in rows])
             replaced = [m for m in _learned(project) if m != model_id]
             if replaced:
                 with transaction(connection, project.path):

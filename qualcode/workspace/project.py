@@ -199,18 +199,19 @@ class Project:
     def adopt(self, model, info, positions, scores, suggested):
         """Make ``model`` (``info`` as :attr:`models` holds it, already in the file) the machine's
         suggestion for the answers at ``positions``: their ``scores`` and ``suggested`` codes.
-        Returns False, changing nothing, when ``info["codebook"]`` is no longer the current
-        codebook version (a retrain that a codebook edit overtook)."""
+        Returns False, changing nothing, when the codebook changed since the model learned: its
+        version ``info["codebook"]`` (when given) or its codes are not the current ones."""
         positions = np.asarray(positions, dtype=np.int64)
         with self._lock:
-            if info.get("codebook", self.codebook_version) != self.codebook_version:
+            stale = info.get("codebook", self.codebook_version) != self.codebook_version
+            if stale or list(info["codes"]) != list(self.code_ids):
                 return False
             self.scores, self.suggested, self.model_of = self.scores.copy(), self.suggested.copy(), self.model_of.copy()
             self.scores[positions], self.suggested[positions], self.model_of[positions] = scores, suggested, model
             self.thresholds = np.asarray(info["thresholds"], dtype=float)
             self.machine_counts = self.suggested.sum(axis=0)
             self.models = {**self.models, model: info}
-        return True
+            return True
 
     def on_save(self, callback):
         """Call ``callback(batch)`` after every save made through this object (e.g. a
@@ -476,6 +477,14 @@ class Project:
         self.refresh()
         chosen = ordering(self, order, Filters(**filters), coder).take(self, coder, 0, n)[0]
         return [self.ids[position] for position, _ in chosen]
+
+    def quality(self, target=0.8):
+        """Per code, the machine's precision and recall estimated from the decisions made in random
+        order, with 95 % Wilson intervals (see :func:`qualcode.workspace.quality.estimated_quality`)."""
+        from qualcode.workspace.quality import estimated_quality
+
+        self.refresh()
+        return estimated_quality(self, target)
 
     def close(self):
         """Close the file; after a clean close the project is one file (the journal merged in)."""
