@@ -132,3 +132,19 @@ def test_backends_cache_their_vectors_apart(tmp_path, torch_embedder):
     ours.embed(["Personalen behöver utbildning."], kind="query")
     assert theirs.cached(["Personalen behöver utbildning."], kind="query") == set()
     assert ours._file_name != theirs._file_name and torch_embedder.name != "e5"
+
+
+@pytest.mark.slow
+def test_the_encoder_is_built_once_under_the_model_files_hash_and_rebuilt_when_damaged(tmp_path, model_file):
+    pytest.importorskip("torch")
+    from qualcode.embed.e5_file import model_digest
+    from qualcode.embed.e5_torch import build_encoder
+
+    first = build_encoder(model_file, folder=tmp_path)
+    (saved,) = tmp_path.glob("*.pt")
+    assert saved.name == f"e5-torch-{model_digest(model_file.path)[:16]}.pt"
+    saved.write_bytes(b"truncated")
+    again = build_encoder(model_file, folder=tmp_path)
+    assert saved.stat().st_size > 50_000_000
+    for ours, theirs in zip(first.state_dict().values(), again.state_dict().values()):
+        assert (ours == theirs).all()
