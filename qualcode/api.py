@@ -8,7 +8,10 @@
     project = qc.open_project("survey.qcproj", df, "cb.yaml")  # a review project (`qualcode review`)
     project = qc.Project("survey.qcproj")                    # open one
 
-Every command of the CLI parses its options and calls a function here. A coded DataFrame
+The commands that code and report (``code``, ``report``, ``counts``, ``quotes``, ``review``)
+parse their options and call a function here; ``discover`` and the learning commands (``train``,
+``evaluate``, ``queue``, ``agree``) call :mod:`qualcode.discover` and :mod:`qualcode.learn`,
+which a notebook calls the same way. A coded DataFrame
 carries what its sidecar would say (codebook, settings, column roles) in ``coded.attrs["qualcode"]``,
 so the functions that read it back need no options.
 """

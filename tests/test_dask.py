@@ -63,3 +63,38 @@ def test_unreachable_scheduler_is_an_input_error(dataset, default_codebook_path,
     assert result.exit_code == 2
     assert "--scheduler tcp://127.0.0.1:9: cannot reach" in result.output
     assert not (tmp_path / "coded").exists()
+
+
+@pytest.mark.slow
+def test_dask_codes_with_a_trained_model_and_flags_for_review_like_local_coding(dataset, scheduler, dev_dir,
+                                                                               default_codebook_path, tmp_path):
+    folder, frame = dataset
+    frame.to_csv(tmp_path / "svar.csv", index=False)
+    gold = pd.read_csv(dev_dir / "gold.csv", dtype=str, keep_default_na=False)
+    trained_on = frame.iloc[:60]
+    trained_on.to_csv(tmp_path / "train.csv", index=False)
+    gold[gold["id"].isin(trained_on["id"])].to_csv(tmp_path / "gold.csv", index=False)
+    model = tmp_path / "model.npz"
+    assert run("train", tmp_path / "train.csv", "--gold", tmp_path / "gold.csv", "--codebook", default_codebook_path,
+               "-o", model, "--mode", "fast").exit_code == 0
+    common = ("--codebook", default_codebook_path, "--model", model, "--triage", 0.8, "--sample-size", 150)
+    assert run("code", tmp_path / "svar.csv", "-o", tmp_path / "local.parquet", *common).exit_code == 0
+    result = run("code", folder, "-o", tmp_path / "coded.parquet", "--engine", "dask", "--scheduler", scheduler,
+                 *common)
+    assert result.exit_code == 0, result.output
+    local, distributed_ = (pd.read_parquet(tmp_path / name) for name in ("local.parquet", "coded.parquet"))
+    pd.testing.assert_frame_equal(distributed_, local, check_dtype=False)
+    assert "needs_review" in local and local["evidence"].str.contains('"model"').any()
+
+
+@pytest.mark.parametrize("options, message", [
+    (("--chunk-size", 50), "--chunk-size does not apply to --engine dask"),
+    (("--jobs", 2, "--scheduler", "tcp://127.0.0.1:9"), "--jobs 2: with --scheduler the cluster's workers"),
+])
+def test_dask_refuses_local_only_options(dataset, default_codebook_path, tmp_path, options, message):
+    folder, _ = dataset
+    result = run("code", folder, "--codebook", default_codebook_path, "-o", tmp_path / "coded", "--mode", "fast",
+                 "--engine", "dask", *options)
+    assert result.exit_code == 2
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "coded").exists()

@@ -66,7 +66,7 @@ def test_auto_takes_e5_when_small_or_cached_and_lsa_otherwise(dev_table, monkeyp
     texts = [f"{first} {second}" for first, second in zip(dev_table.texts[:6], dev_table.texts[6:12])]
     small = choose_embedding("auto", texts)
     assert small.mode == "accurate" and "characters take E5 about" in small.reason
-    monkeypatch.setattr(modes, "AFFORDABLE_CHARACTERS", 100)
+    monkeypatch.setattr(modes, "AFFORDABLE_SECONDS", 100 / modes.SLOWEST_CHARACTERS_PER_SECOND)
     large = choose_embedding("auto", texts)
     assert large.mode == "fast" and str(large).startswith("LSA (fast; ") and "would take E5" in str(large)
     from qualcode.embed import get_embedder
@@ -76,9 +76,21 @@ def test_auto_takes_e5_when_small_or_cached_and_lsa_otherwise(dev_table, monkeyp
     assert choose_embedding("fast", texts).reason == "as asked"
 
 
-def test_auto_chooses_lsa_for_ten_thousand_reviews(reviews):
+class StatedSpeed:
+    """An embedder that only states its speed (and has nothing cached)."""
+
+    def __init__(self, characters_per_second):
+        self.characters_per_second = characters_per_second
+
+    def cached(self, texts, kind):
+        return set()
+
+
+@pytest.mark.parametrize("speed, mode", [(4_500, "fast"), (9_000, "fast"), (50_000, "accurate")])
+def test_auto_on_ten_thousand_reviews_follows_the_backends_speed(reviews, monkeypatch, speed, mode):
+    monkeypatch.setattr(modes, "get_embedder", lambda spec: StatedSpeed(speed))
     choice = choose_embedding("auto", reviews.texts)  # 2.8M characters, 2.6M in distinct texts
-    assert choice.mode == "fast" and "2.6M characters would take E5 about" in choice.reason
+    assert choice.mode == mode and "2.6M characters" in choice.reason
 
 
 def test_fast_mode_with_a_codebook_never_embeds(dev_table, default_codebook_path, monkeypatch):
@@ -178,3 +190,27 @@ def test_no_candidate_and_no_codebook_writes_no_draft(tmp_path):
     assert not (out / "suggested_codebook.yaml").exists()
     assert all(p.exists() for p in written)
     assert "None: most answers of every theme carry a code." in (out / "suggestions.md").read_text(encoding="utf-8")
+
+
+def test_answers_coded_here_are_analysed_once(dev_table, default_codebook_path, monkeypatch):
+    """Discovery reuses the analyses coding made (issue 13): one analysis of the answers, same themes."""
+    import qualcode.coding.analysed as analysed_module
+
+    table = _first(dev_table, 80)
+    calls = []
+    original = analysed_module.analyse_answers
+
+    def counted(texts, *args, **kwargs):
+        calls.append(len(texts))
+        return original(texts, *args, **kwargs)
+
+    for module in ("qualcode.discover.discoverer", "qualcode.discover.run"):
+        monkeypatch.setattr(f"{module}.analyse_answers", counted)
+    found = discover(table, codebook=load_codebook(default_codebook_path), mode="fast", seed=0)
+    assert calls == []  # discovery and its keyword suggestions reuse the coder's analyses
+    assert found.missing  # ... which the keyword suggestions did read
+    monkeypatch.undo()
+    again = ThemeDiscoverer(embedder=LsaEmbedding(random_state=0), random_state=0).fit(
+        [table.texts[i] for i, keep in enumerate(table.substantive) if keep])
+    assert np.array_equal(found.model.labels_, again.labels_)
+    assert [t.name for t in found.model.themes_] == [t.name for t in again.themes_]

@@ -97,6 +97,8 @@ def test_train_command_writes_a_model_that_codes(tmp_path, monkeypatch):
         model.code(texts)
     coded = model.fit_corpus(texts).code(texts)
     assert coded.codes == [["resources"], ["infrastructure"]]
+    nothing = model.code([])  # an empty chunk or Dask partition (a bug: KeyError 'lexical')
+    assert nothing.codes == [] and list(nothing.scores.columns) == ["resources", "infrastructure"]
     assert list(coded.scores.columns) == ["resources", "infrastructure"]
     assert coded.evidence[0]["resources"].model["probability"] >= 0.5
 

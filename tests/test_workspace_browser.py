@@ -156,7 +156,7 @@ def test_undo_and_editing_a_recent_decision(browser, tmp_path):
         page.keyboard.press(keys["security"])
         press(page, "Enter")
         second = current(page)
-        page.keyboard.press("u")
+        page.keyboard.press("Backspace")
         page.wait_for_function("(id) => window.qualcode.current.id === id", arg=first["id"])
         page.wait_for_function(SAVED)
         assert project.reviewed("anna") == []
@@ -175,6 +175,10 @@ def test_undo_and_editing_a_recent_decision(browser, tmp_path):
         page.wait_for_function(SAVED)
         assert project.codes_for(first["answer"], "anna") == first["codes"]
         assert len(project.log()["batch"].unique()) == 3
+        page.keyboard.press("u")  # undoes the edit: the answer carries culture again
+        page.wait_for_function("(id) => window.qualcode.current.id === id", arg=first["id"])
+        page.wait_for_function(SAVED)
+        assert set(project.codes_for(first["answer"], "anna")) == set(first["codes"]) | {"culture"}
 
 
 def test_code_search_toggles_a_code_by_name(browser, tmp_path, screenshots):

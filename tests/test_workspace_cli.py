@@ -40,11 +40,11 @@ def start_review(project, *extra):
     return process, f"http://127.0.0.1:{found.group(2)}", found.group(3)
 
 
-def call(base, token, path, body=None):
+def call(base, token, path, body=None, timeout=10):
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(base + path, data=data, headers={"X-Qualcode-Token": token,
                                                                        "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read())
 
 
@@ -146,6 +146,21 @@ def test_review_export_writes_one_row_per_reviewed_answer(tmp_path):
     assert evaluate.exit_code == 0, evaluate.output           # the reviewed answers as they stand: agree fully
 
 
+def test_the_exported_decisions_teach_a_model(tmp_path):
+    path = project_copy(tmp_path)
+    with Project(path) as project:
+        for position in range(0, 60, 3):
+            codes = project.machine_codes(position) or ["resources"]
+            project.decide(project.ids[position], codes, coder="anna")
+    assert run("review", "export", path, "-o", tmp_path / "decisions.csv").exit_code == 0
+    result = run("train", CORPUS, "--gold", tmp_path / "decisions.csv", "--codebook", CODEBOOK,
+                 "-o", tmp_path / "model.npz", "--mode", "fast")
+    assert result.exit_code == 0, result.output
+    coded = run("code", CORPUS, "--codebook", CODEBOOK, "--model", tmp_path / "model.npz", "-o", tmp_path / "c.csv")
+    assert coded.exit_code == 0, coded.output
+    assert '"model"' in (tmp_path / "c.csv").read_text(encoding="utf-8-sig")
+
+
 def test_bad_review_commands_end_with_one_line_and_status_2(tmp_path):
     path = project_copy(tmp_path)
     cases = [
@@ -192,3 +207,22 @@ def test_review_help_names_both_forms_and_the_keys():
     assert "qualcode review [ANSWERS|CODED] --project P.qcproj" in result.output
     assert "qualcode review export P.qcproj -o decisions.csv" in result.output
     assert "1-9, 0 toggle" in result.output
+
+
+@pytest.mark.slow
+def test_review_saves_codebook_edits_to_the_codebook_it_was_given(tmp_path):
+    path = project_copy(tmp_path)
+    codebook = tmp_path / "codebook.yaml"
+    codebook.write_bytes(CODEBOOK.read_bytes())
+    process, base, token = start_review(path, "--codebook", codebook)
+    try:
+        assert call(base, token, "/api/codebook")["file"] == str(codebook)
+        saved = call(base, token, "/api/codebook/save", {"op": "edit", "code": "culture", "fields": {"label": "Kultur"}},
+                     timeout=300)                 # the first coding in this process loads the language pipeline
+        assert saved["version"] == 2 and "label: Kultur\n" in codebook.read_text(encoding="utf-8")
+        assert call(base, token, "/api/codebook/undo", {})["version"] == 1
+        assert codebook.read_bytes() == CODEBOOK.read_bytes()
+    finally:
+        process.terminate()
+        process.wait(20)
+    assert process.returncode == 0

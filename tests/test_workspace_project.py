@@ -164,6 +164,10 @@ def test_agreement_per_code_between_coders_and_against_the_machine(project):
     machine = [int("resources" in project.machine_codes(project.position(k))) for k in anna]
     assert table.loc[("anna", "machine", "resources"), "kappa"] == pytest.approx(cohen_kappa(a, machine), nan_ok=True)
     assert table.loc[("anna", "bertil", "(all)"), "answers"] == 4 * len(project.code_ids)
+    import krippendorff
+
+    expected_alpha = krippendorff.alpha(reliability_data=[a, b], level_of_measurement="nominal")
+    assert resources["alpha"] == pytest.approx(expected_alpha)
 
 
 def test_the_report_counts_the_decisions_and_says_how_many_were_reviewed(project, tmp_path):

@@ -152,6 +152,25 @@ def test_the_orders_and_filters(client, project):
     assert scores == sorted(scores, reverse=True) and verify[0]["verify"] == "resources"
 
 
+def test_the_group_order_the_question_filter_and_the_changed_status(client, project):
+    by_group = client.get("/api/queue", params={"order": "group", "group": "befattning", "n": 200}).json()["items"]
+    titles = [dict(item["attributes"])["befattning"] for item in by_group]
+    assert titles == sorted(titles) and len(set(titles)) > 5
+    question = project.questions[60]
+    asked = client.get("/api/queue", params={"question": question, "n": 200}).json()["items"]
+    assert {item["question"] for item in asked} == {question} and len(asked) == project.questions.count(question)
+
+    kept, changed = 60, 61
+    client.post("/api/decide", json={"answer": kept, "codes": project.machine_codes(kept), "client": "k"})
+    other = [code for code in project.code_ids if code not in project.machine_codes(changed)][:1]
+    client.post("/api/decide", json={"answer": changed, "codes": project.machine_codes(changed) + other,
+                                     "client": "c"})
+    listed = client.get("/api/queue", params={"status": "changed", "n": 200}).json()["items"]
+    assert [item["answer"] for item in listed] == [changed]
+    reviewed = client.get("/api/queue", params={"status": "reviewed", "n": 200}).json()["items"]
+    assert sorted(item["answer"] for item in reviewed) == [kept, changed]
+
+
 def test_bad_requests_get_a_message(client):
     assert client.get("/api/queue", params={"order": "alphabet"}).json() == {
         "error": "order 'alphabet': use one of informative, code, question, group, random, file"}

@@ -56,13 +56,14 @@ def _show(frame, output, inputs):
 def counts_command(coded_path, codebook_path, by, min_group, output):
     """Count respondents per code, overall and per group."""
     from qualcode.io import output_set
-    from qualcode.reports import cooccurrence, count_codes, displayed_counts
+    from qualcode import api
+    from qualcode.reports import cooccurrence, displayed_counts
     from qualcode.reports.chart import counts_chart
 
     paths = [] if output is None else [output, output.with_name(f"{output.stem}.cooccurrence{output.suffix}"),
                                        output.with_suffix(".png")]
     coded, codebook, inputs = _load(coded_path, codebook_path, paths)
-    counts = count_codes(coded, codebook, by=by, min_group=min_group)
+    counts = api.counts(coded, codebook, by=by, min_group=min_group)
     matrix = cooccurrence(coded, codebook).reset_index()
     if output is None:
         _show(displayed_counts(counts), None, inputs)
@@ -88,11 +89,11 @@ def counts_command(coded_path, codebook_path, by, min_group, output):
 @verbosity_options
 def quotes_command(coded_path, codebook_path, per_code, anonymise, output):
     """Pick representative, different quotes per code."""
-    from qualcode.reports import select_quotes
+    from qualcode import api
     from qualcode.reports.text import quotes_text
 
     coded, codebook, inputs = _load(coded_path, codebook_path, [] if output is None else [output])
-    quotes = select_quotes(coded, codebook, per_code, anonymise)
+    quotes = api.quotes(coded, codebook, per_code, anonymise)
     if output is None:
         echo(quotes_text(quotes))
     else:

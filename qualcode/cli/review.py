@@ -37,8 +37,10 @@ def review_group():
     qualcode review ANSWERS --codebook CB --project P.qcproj creates the project (or opens it and
     codes what is not coded yet), serves the workspace on 127.0.0.1 and opens the browser. Keys:
     1-9, 0 toggle the 1st-10th code, / searches the codes, Enter saves and goes on, Backspace or
-    u undoes, ? shows every key; verify mode: a accept, x reject, space skip. Ctrl+C stops it;
-    every decision is saved when it is made. Run 'qualcode review open --help' for the options.
+    u undoes, ? shows every key; verify mode: a accept, x reject, space skip; c opens the
+    codebook (edit, add, merge, split codes with a preview of the answers that gain or lose
+    each; saved to the --codebook file, the old one kept as FILE.vN). Ctrl+C stops it; every
+    decision is saved when it is made. Run 'qualcode review open --help' for the options.
     """
 
 
@@ -47,18 +49,23 @@ def review_group():
 @click.option("--project", "project_path", required=True, type=PATH,
               help="The project file (.qcproj): created when missing, else opened and brought up to date.")
 @click.option("--codebook", "codebook_path", type=PATH,
-              help="Codebook YAML (needed to create a project; a changed codebook becomes a new version).")
+              help="Codebook YAML (needed to create a project; a changed codebook becomes a new version). "
+                   "Codebook edits made in the workspace are saved to it (the old file kept as FILE.vN).")
 @click.option("--coder", default=None, help="Your name in the decision log (default: your user name).")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--no-browser", is_flag=True, help="Print the URL but do not open a browser.")
 @click.option("--blind", is_flag=True, help="Hide the other coders' decisions (for measuring agreement).")
+@click.option("--learn-every", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Retrain the machine on the decisions after this many saves, in the background (0: never).")
 @review_coding_options
 @answer_options
 @verbosity_options
-def open_command(answers, project_path, codebook_path, coder, port, no_browser, blind, coding, reading):
+def open_command(answers, project_path, codebook_path, coder, port, no_browser, blind, learn_every, coding,
+                 reading):
     """Open the workspace on a project (the default: 'qualcode review ANSWERS ...')."""
-    from qualcode.api import open_project
+    from qualcode.api import coding_plan, open_project
+    from qualcode.workspace.edit import CodebookEditor
     from qualcode.workspace.server import Workspace, serve
 
     coder = (coder or getpass.getuser() or "analyst").strip()
@@ -73,7 +80,8 @@ def open_command(answers, project_path, codebook_path, coder, port, no_browser, 
             echo(f"Workspace: {url}")
             say("Ctrl+C stops it; every decision is saved as it is made.")
 
-        serve(Workspace(project, coder, blind), port, not no_browser, announce)
+        editor = CodebookEditor(project, coding_plan, codebook_path)
+        serve(Workspace(project, coder, blind, learn_every, editor=editor), port, not no_browser, announce)
         say(f"Stopped. {len(project.reviewed()):,} answers reviewed in {project_path}.")
     finally:
         project.close()

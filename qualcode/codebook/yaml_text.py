@@ -11,6 +11,10 @@ class _FlowList(list):
     """A list written on as few lines as possible: ``[a, b, "c d"]``."""
 
 
+class FoldedText(str):
+    """Prose written as a folded block (``>``), wrapped over lines as people write it."""
+
+
 class _CodebookDumper(yaml.SafeDumper):
     """Indents list items under their key, as people write YAML by hand."""
 
@@ -29,6 +33,8 @@ def _represent_flow_list(dumper, items):
 
 _CodebookDumper.add_representer(str, _represent_text)
 _CodebookDumper.add_representer(_FlowList, _represent_flow_list)
+_CodebookDumper.add_representer(FoldedText, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style=">"))
 
 
 def dump_codebook_yaml(data: dict) -> str:

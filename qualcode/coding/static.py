@@ -7,9 +7,12 @@ lacks are embedded once by the teacher model when fitting. It is an
 :class:`~qualcode.embed.Embedder`, so :class:`~qualcode.coding.semantic.SemanticMatcher`
 scores with it as with E5; :meth:`StaticEmbedder.vectors` takes answers analysed already.
 """
+import hashlib
+
 import numpy as np
 from scipy import sparse
 
+from qualcode.cache import blob_store
 from qualcode.coding.analysed import analyse_answers
 from qualcode.embed import Embedder, get_embedder, normalise_rows
 from qualcode.embed.static import sif_weights, static_table
@@ -37,7 +40,7 @@ class StaticEmbedder(Embedder):
             if folded_lemma not in self.index_ and lemma.isalpha():
                 missing.setdefault(folded_lemma, lemma)
         if missing:
-            raw = get_embedder(self.teacher).embed(list(missing.values()), kind="query")
+            raw = self._teacher_vectors(list(missing.values()))
             self.index_.update({key: len(self.index_) + i for i, key in enumerate(missing)})
             vectors.append(table.project(raw))
             weights.append(sif_weights(missing.values()))
@@ -46,6 +49,20 @@ class StaticEmbedder(Embedder):
         self.dim = self.vectors_.shape[1]
         self._rows = {}
         return self
+
+    def _teacher_vectors(self, words):
+        """The teacher's vectors of ``words``, kept in the cache folder under the teacher's name
+        and the word: building the teacher (10 s for torch on a busy machine) is skipped when
+        every word was embedded before."""
+        store = blob_store("static-words.sqlite")
+        keys = [hashlib.blake2b(f"{self.teacher}\0{word}".encode(), digest_size=16).digest() for word in words]
+        found = store.get_many(keys, decode=lambda key, blob: np.frombuffer(blob, dtype=np.float32))
+        missing = [(key, word) for key, word in zip(keys, words) if key not in found]
+        if missing:
+            raw = get_embedder(self.teacher).embed([word for _, word in missing], kind="query")
+            found.update((key, vector) for (key, _), vector in zip(missing, raw))
+            store.put_many([(key, vector.astype(np.float32).tobytes()) for (key, _), vector in zip(missing, raw)])
+        return np.vstack([found[key] for key in keys])
 
     def vectors(self, answers):
         """The (answers x dim) unit vectors of analysed ``answers`` (zero rows without known words)."""

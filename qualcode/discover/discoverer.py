@@ -69,9 +69,17 @@ class ThemeDiscoverer(BaseEstimator):
         self.n_quotes = n_quotes
         self.random_state = random_state
 
-    def fit(self, texts, y=None):
-        """Discover the themes of ``texts`` (a list of str)."""
-        self.answers_ = analyse_answers(list(texts))
+    def fit(self, texts, y=None, analysed=None):
+        """Discover the themes of ``texts`` (a list of str).
+
+        ``analysed``, when given, holds each text's
+        :class:`~qualcode.coding.analysed.AnalysedAnswer` as coding made it
+        (:attr:`CodingResult.answers <qualcode.coding.CodingResult>`): nothing is analysed again.
+        """
+        texts = list(texts)
+        if analysed is not None and [a.text for a in analysed] != [t if isinstance(t, str) else "" for t in texts]:
+            raise ValueError("analysed must hold the analyses of texts, in their order")
+        self.answers_ = list(analysed) if analysed is not None else analyse_answers(texts)
         self.units_, self.terms_ = split_units(self.answers_, self.unit)
         if len(self.units_) < 2:
             raise ValueError("discovering themes needs at least 2 non-empty texts")

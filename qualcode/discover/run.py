@@ -61,12 +61,14 @@ def discover(table, codebook=None, uncoded_only=False, unit="answer", clusters="
     texts = table.texts
     model = ThemeDiscoverer(embedder=embedding_part(choice, seed), n_clusters=clusters, unit=unit,
                             random_state=seed)
-    model.fit([texts[i] for i in rows])
+    analysed = coding.coding.answers if coded and coding.coding is not None else None
+    model.fit([texts[i] for i in rows], analysed=None if analysed is None else [analysed[i] for i in rows])
     codes_per_unit = unit_codes(model.units_, coding.take(rows) if coded else None)
     relations = relate(model.themes_, codes_per_unit)
     missing = {}
     if codebook is not None and coded:
-        answers = model.answers_ if substantive == rows else analyse_answers([texts[i] for i in substantive])
+        answers = (model.answers_ if substantive == rows else [analysed[i] for i in substantive]
+                   if analysed is not None else analyse_answers([texts[i] for i in substantive]))
         missing = missing_keywords(codebook, answers, [coding.code_sets[i] for i in substantive], display_forms(answers))
     unit_texts = [u.text for u in model.units_]
     draft, candidate_ids = suggested_codebook(model.themes_, relations, unit_texts, codebook, missing)
@@ -128,7 +130,8 @@ def embedding_part(choice, seed):
 
 def current_coding(table, codebook, choice, seed=0):
     """The answers' coding as :class:`~qualcode.coding.CodedAnswers`: from the table's ``codes``
-    (and ``evidence``) columns, else by coding with ``codebook`` in the chosen mode, else None."""
+    (and ``evidence``) columns, else by coding with ``codebook`` in the chosen mode (then with
+    the typed result, whose analysed answers discovery reuses), else None."""
     from qualcode.coding import CodedAnswers
 
     if "codes" in table.frame.columns:
@@ -136,10 +139,20 @@ def current_coding(table, codebook, choice, seed=0):
     if codebook is None:
         return None
     from qualcode.coding import Coder
-    from qualcode.scale import code_table_in_chunks  # as `qualcode code` codes: same codes, bounded memory
+    from qualcode.coding.coded import concat_coded
+    from qualcode.coding.table import coded_frame
+    from qualcode.io import whole_source
+    from qualcode.scale import DEFAULT_CHUNK
+    from qualcode.scale.stream import coded_in_order, fit_on_sample
 
-    coder = Coder(codebook, embedder=choice.embedder, mode=choice.mode, seed=seed)
-    return CodedAnswers.from_table(table, code_table_in_chunks(table, coder, seed=seed))
+    # as `qualcode code` codes: fitted on a sample, then chunk by chunk (same codes)
+    source = whole_source(table, DEFAULT_CHUNK)
+    coder, _ = fit_on_sample(Coder(codebook, embedder=choice.embedder, mode=choice.mode, seed=seed),
+                             source.chunks(), source.text_column, seed=seed)
+    parts = [CodedAnswers.from_table(table, frame, coding=result) for frame, result in coded_in_order(coder, source)]
+    if not parts:  # no answers at all
+        return CodedAnswers.from_table(table, coded_frame(table.frame, coder.code([])), coding=coder.code([]))
+    return concat_coded(parts)
 
 
 def _needs_coding(table, codebook):

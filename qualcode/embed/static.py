@@ -135,9 +135,9 @@ def model_fingerprint(embedder):
 
     if not is_default(embedder):
         return ""
-    from qualcode.embed.e5 import model_file
+    from qualcode.embed.e5_file import model_path
 
-    return _file_hash(str(model_file()))
+    return _file_hash(str(model_path()))
 
 
 @lru_cache(maxsize=4)

@@ -126,19 +126,23 @@ class TrainedModel(BaseEstimator):
         return np.array([[code in codes for code in ids] for codes in code_sets], dtype=int).reshape(-1, len(ids))
 
     def fit_features(self, features, labels):
-        """Learn from :meth:`transform`'s features and a 0/1 label matrix (answers, codes)."""
+        """Learn from :meth:`transform`'s features and a 0/1 label matrix (answers, codes); -1
+        marks a code nobody decided on that answer (e.g. verify mode judged one code only): each
+        code learns from the answers decided on it."""
         labels = np.asarray(labels)
-        if labels.shape != (len(features.terms), len(self.codes_)) or not set(np.unique(labels)) <= {0, 1}:
-            raise ValueError(f"labels must be 0/1 of shape ({len(features.terms)}, {len(self.codes_)}), "
-                             f"one column per active code")
+        if labels.shape != (len(features.terms), len(self.codes_)) or not set(np.unique(labels)) <= {-1, 0, 1}:
+            raise ValueError(f"labels must be 0/1 (or -1: not decided) of shape ({len(features.terms)}, "
+                             f"{len(self.codes_)}), one column per active code")
         self.terms_ = lemma_vectorizer().fit(features.terms)
         shared = self._shared(features)
         n_codes, width = len(self.codes_), len(CODER_FEATURES) + shared.shape[1]
         self.coef_ = np.zeros((n_codes, width))
         self.intercept_ = np.zeros(n_codes)
         for j in range(n_codes):
-            self.coef_[j], self.intercept_[j] = self._fit_code(features.coder[:, j], shared, labels[:, j])
-        self.positives_ = labels.sum(axis=0)
+            known = labels[:, j] >= 0
+            self.coef_[j], self.intercept_[j] = self._fit_code(features.coder[known, j], shared[known],
+                                                               labels[known, j])
+        self.positives_ = (labels == 1).sum(axis=0)
         self.labelled_ = len(labels)
         return self
 
@@ -146,7 +150,7 @@ class TrainedModel(BaseEstimator):
         """Weights and intercept of one code (the zero-shot coder alone unless both classes occur)."""
         prior = np.zeros(len(CODER_FEATURES) + shared.shape[1])
         prior[0] = 1.0  # the zero-shot log-odds, taken as they are
-        if y.min() == y.max():
+        if len(y) == 0 or y.min() == y.max():
             return prior, 0.0
         penalty = np.full(len(prior), 1.0 / self.C)
         penalty[:len(CODER_FEATURES)] = self.prior_strength
@@ -183,30 +187,25 @@ class TrainedModel(BaseEstimator):
         """
         check_is_fitted(self, ["coef_", "coder_"])
         zero_shot = self.coder_.code(texts)
-        probability = self.predict_proba_features(self._features(zero_shot))
+        if not len(zero_shot.answers):  # no answers (an empty chunk or partition): no features to score
+            return CodingResult.empty(self.code_ids_)
+        probability = self.predict_proba_features(self.features_of(zero_shot))
         decided = probability >= THRESHOLD
         ids = self.code_ids_
-        evidence = [{ids[j]: self._evidence(zero_shot.evidence[i].get(ids[j]), probability[i, j],
+        evidence = [{ids[j]: model_evidence(zero_shot.evidence[i].get(ids[j]), probability[i, j],
                                             zero_shot.scores.iat[i, j])
                      for j in np.flatnonzero(decided[i])} for i in range(len(decided))]
         return CodingResult(ids, pd.DataFrame(np.round(probability, 4), columns=list(ids)), decided, evidence,
                             zero_shot.answers, zero_shot.vectors,
                             {**zero_shot.components, "zero_shot": zero_shot.scores.to_numpy()})
 
-    @staticmethod
-    def _evidence(zero_shot, probability, zero_shot_score):
-        model = {"probability": round(float(probability), 4), "zero_shot": round(float(zero_shot_score), 4)}
-        if zero_shot is None:
-            return Evidence(score=model["probability"], matches=None, model=model, source="model")
-        return replace(zero_shot, score=model["probability"], model=model, source="model")
-
     # -- features -------------------------------------------------------------------------
     def transform(self, texts):
         """The :class:`Features` of ``texts``, coded by the fitted zero-shot coder."""
         check_is_fitted(self, "coder_")
-        return self._features(self.coder_.code([str(text) for text in texts]))
+        return self.features_of(self.coder_.code([str(text) for text in texts]))
 
-    def _features(self, zero_shot):
+    def features_of(self, zero_shot):
         """The :class:`Features` of the answers of a zero-shot :class:`CodingResult`."""
         scores = zero_shot.scores.to_numpy()
         thresholds = self.coder_.thresholds_
@@ -334,6 +333,15 @@ class ModelCoder(BaseEstimator):
         model = self.model
         return {"mode": model.mode, "embedder": _embedder_name(model.embedder), "threshold": THRESHOLD,
                 "seed": model.seed}
+
+
+def model_evidence(zero_shot, probability, zero_shot_score):
+    """The evidence of a code the model applied: the zero-shot coder's (None where it did not
+    apply the code) with the model's probability as the score and the zero-shot score beside it."""
+    model = {"probability": round(float(probability), 4), "zero_shot": round(float(zero_shot_score), 4)}
+    if zero_shot is None:
+        return Evidence(score=model["probability"], matches=None, model=model, source="model")
+    return replace(zero_shot, score=model["probability"], model=model, source="model")
 
 
 def _embedder_name(embedder):

@@ -39,13 +39,18 @@ def _best_cut(score, applied, preferred):
     return float(min(max(preferred, np.nextafter(low, np.inf)), high))
 
 
-def certainty(scores, thresholds):
-    """Per answer, the certainty in [0, 1] of its least certain code decision (see module doc)."""
+def code_certainty(scores, thresholds):
+    """The certainty in [0, 1] of each code decision (answers x codes; see module doc)."""
     scores = np.asarray(scores, dtype=float)
     thresholds = np.clip(np.asarray(thresholds, dtype=float), 1e-9, 1 - 1e-9)
     above = (scores - thresholds) / (1 - thresholds)
     below = (thresholds - scores) / thresholds
-    return np.clip(np.where(scores >= thresholds, above, below), 0, 1).min(axis=1)
+    return np.clip(np.where(scores >= thresholds, above, below), 0, 1)
+
+
+def certainty(scores, thresholds):
+    """Per answer, the certainty in [0, 1] of its least certain code decision (see module doc)."""
+    return code_certainty(scores, thresholds).min(axis=1)
 
 
 def triage_curve(sure, reference, decided, coverages=COVERAGES):

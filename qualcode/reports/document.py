@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from qualcode import __version__
+from qualcode.embed import is_default
 from qualcode.progress import progress
 from qualcode.reports.chart import CLOSED_COLOR, parts_chart, share_chart
 from qualcode.reports.choices import (PER_QUESTION, PER_RESPONDENT, ChoiceColumn, column_kind,
@@ -328,7 +329,7 @@ def _settings(codebook, metadata, by, min_group, choices, follow_up, words):
 
 def model_name(embedder, words):
     """The language model an ``embedder`` setting names, for people."""
-    if embedder in (None, "default", "e5"):
+    if embedder is None or is_default(embedder):
         return words["default_model"]
     return str(embedder).removeprefix("sentence-transformers:")
 

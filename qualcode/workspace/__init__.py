@@ -7,9 +7,11 @@
 - :mod:`~qualcode.workspace.order`, :mod:`~qualcode.workspace.similarity`: what to show next;
 - :mod:`~qualcode.workspace.agreement`, :mod:`~qualcode.workspace.export`: agreement, the
   answers as they stand for reports and exports;
+- :mod:`~qualcode.workspace.edit`: codebook edits previewed, saved to the YAML file and undone;
 - :mod:`~qualcode.workspace.server`, ``static/``: the screen (Starlette, plain JavaScript).
 """
 from qualcode.workspace.build import build_project
+from qualcode.workspace.edit import CodebookEditor
 from qualcode.workspace.project import Project
 
-__all__ = ["Project", "build_project"]
+__all__ = ["CodebookEditor", "Project", "build_project"]

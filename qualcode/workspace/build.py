@@ -27,7 +27,8 @@ from qualcode.coding.result import evidence_json, join_codes
 from qualcode.errors import InputError, located
 from qualcode.io import is_substantive
 from qualcode.progress import explain, progress, say
-from qualcode.workspace.schema import check_writable, connect, transaction
+from qualcode.workspace.schema import (check_writable, connect, current_codebook_version, set_codebook_version,
+                                      transaction)
 from qualcode.workspace.similarity import duplicate_key, embedder_vectors, lsa_vectors
 
 VECTOR_BLOCK = 10_000
@@ -191,35 +192,40 @@ class _Builder:
     def current_codebook(self):
         from qualcode.codebook.loader import parse_codebook_text
 
-        row = self.db.execute("SELECT version, yaml, source FROM codebooks ORDER BY version DESC LIMIT 1").fetchone()
-        return (row[0], parse_codebook_text(row[1], source=row[2])) if row else (0, None)
+        version = current_codebook_version(self.db)
+        row = self.db.execute("SELECT yaml, source FROM codebooks WHERE version = ?", (version,)).fetchone()
+        return (version, parse_codebook_text(row[0], source=row[1])) if row else (0, None)
 
-    def add_codebook(self, codebook):
-        from qualcode.codebook.diff import diff_codebooks
-
+    def add_codebook(self, codebook, text=None, changes=None, announce=True):
+        """Make ``codebook`` the current version: a new version (its YAML ``text``, default
+        :meth:`Codebook.to_yaml`; ``changes`` added to what changed since the current one), or
+        the earlier version with the same content. Returns the version."""
         version, current = self.current_codebook()
         if current is not None and current.content_hash == codebook.content_hash:
-            return
-        changes = {}
+            return version
+        known = self.db.execute("SELECT version FROM codebooks WHERE hash = ?", (codebook.content_hash,)).fetchone()
+        if known is not None:
+            with transaction(self.db, self.path):
+                set_codebook_version(self.db, known[0])
+            if announce:
+                say(f"{codebook.source} is the project's codebook version {known[0]} again; decisions made so far "
+                    "are kept")
+            return known[0]
+        recorded = {"base": version, **(changes or {})}
         if current is not None:
-            diff = diff_codebooks(current, codebook)
-            if not set(current.ids) & set(codebook.ids) and not diff.renamed:
-                raise InputError(located(codebook.source, f"this codebook shares no code with the project's "
-                                                          f"({current.name!r}: {', '.join(current.ids[:5])}); give "
-                                                          f"the project's codebook (a new version of it), or start a "
-                                                          f"new project"))
-            changed = sorted({change.code_id for change in diff.changes if change.code_id})
-            changes = {"added": [code.id for code in diff.added], "removed": [code.id for code in diff.removed],
-                       "renamed": [[old.id, new.id] for old, new in diff.renamed], "changed": changed,
-                       "text": diff.to_text()}
-            say(f"{codebook.source} is a new version of the project's codebook (version {version + 1}); decisions "
-                f"made so far are kept. Changes:\n{diff.to_text()}")
+            recorded.update(version_changes(current, codebook))
         with transaction(self.db, self.path):
+            new = self.db.execute("SELECT coalesce(max(version), 0) + 1 FROM codebooks").fetchone()[0]
             self.db.execute("INSERT INTO codebooks (version, hash, name, label, source, yaml, changes, added) "
                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                            (version + 1, codebook.content_hash, codebook.name,
+                            (new, codebook.content_hash, codebook.name,
                              None if codebook.version is None else str(codebook.version), str(codebook.source),
-                             codebook.to_yaml(), json.dumps(changes, ensure_ascii=False), _now()))
+                             text or codebook.to_yaml(), json.dumps(recorded, ensure_ascii=False), _now()))
+            set_codebook_version(self.db, new)
+        if announce and current is not None:
+            say(f"{codebook.source} is a new version of the project's codebook (version {new}); decisions made so "
+                f"far are kept. Changes:\n{recorded['text']}")
+        return new
 
     # -- suggestions -----------------------------------------------------------------------
     def missing(self, version):
@@ -267,20 +273,11 @@ class _Builder:
 
     def code(self, version, codebook, missing, settings, plan):
         from qualcode.coding.analysed import long_lived_objects_frozen
-        from qualcode.scale import DEFAULT_CHUNK, DEFAULT_SAMPLE
-        from qualcode.scale.stream import fit_on_sample
+        from qualcode.scale import DEFAULT_CHUNK
 
-        sample_size = settings.get("sample_size") or DEFAULT_SAMPLE
         chunk_size = settings.get("chunk_size") or DEFAULT_CHUNK
-        if plan is None:
-            raise ValueError("coding answers needs a plan (qualcode.api.coding_plan)")
-        plan = plan(codebook, settings.get("mode"), settings.get("embedder"), settings.get("threshold"),
-                    settings.get("seed"), settings.get("model"))
-        texts = [row[0] for row in self.db.execute("SELECT text FROM answers ORDER BY answer")]
-        chunks = ((start, pd.DataFrame({"text": texts[start:start + chunk_size]}))
-                  for start in range(0, len(texts), chunk_size))
-        coder, fitted_on = fit_on_sample(plan.estimator, chunks, "text", sample_size, plan.seed)
-        recorded = {**plan.settings, "sample_size": sample_size, "fitted_on": fitted_on}
+        texts = self.texts()
+        coder, recorded = fit_coder(plan, codebook, texts, settings)
         model = self.add_model(version, list(coder.code_ids_), np.asarray(coder.thresholds_, dtype=float).tolist(),
                                recorded)
         self.set_meta(coding=_recorded(recorded))
@@ -290,20 +287,24 @@ class _Builder:
             for start in bar:
                 positions = missing[start:start + chunk_size]
                 result = coder.code([texts[p] for p in positions])
-                scores = result.scores.to_numpy(dtype=np.float32)
-                with transaction(self.db, self.path):
-                    self.db.executemany(
-                        "INSERT INTO suggestions (answer, model, scores, codes, evidence) VALUES (?, ?, ?, ?, ?)",
-                        [(p, model, scores[i].tobytes(), join_codes(codes), evidence_json(result.evidence[i]))
-                         for i, (p, codes) in enumerate(zip(positions, result.codes))])
+                self.add_suggestions(model, positions, result.scores.to_numpy(dtype=np.float32), result.codes,
+                                     [evidence_json(entry) for entry in result.evidence])
                 explain(f"coded {min(start + chunk_size, len(missing)):,} of {len(missing):,} answers")
 
-    def add_model(self, version, codes, thresholds, settings):
+    def texts(self):
+        """The answers' texts, in project order."""
+        return [row[0] for row in self.db.execute("SELECT text FROM answers ORDER BY answer")]
+
+    def add_suggestions(self, model, positions, scores, codes, evidence):
+        """Store ``model``'s suggestions for the answers at ``positions`` in one transaction:
+        per answer its float32 scores, the codes applied and the evidence JSON."""
         with transaction(self.db, self.path):
-            return self.db.execute("INSERT INTO models (codebook, codes, thresholds, settings, created) "
-                                   "VALUES (?, ?, ?, ?, ?)",
-                                   (version, json.dumps(codes), json.dumps(thresholds),
-                                    json.dumps(settings, ensure_ascii=False, default=str), _now())).lastrowid
+            self.db.executemany("INSERT INTO suggestions (answer, model, scores, codes, evidence) VALUES (?, ?, ?, ?, ?)",
+                                [(int(p), model, np.asarray(scores[i], dtype=np.float32).tobytes(), join_codes(codes[i]),
+                                  evidence[i]) for i, p in enumerate(positions)])
+
+    def add_model(self, version, codes, thresholds, settings):
+        return add_model(self.db, self.path, version, codes, thresholds, settings)
 
     # -- vectors ---------------------------------------------------------------------------
     def ensure_vectors(self):
@@ -336,6 +337,55 @@ class _Builder:
         if coding.get("mode") == "accurate" and coding.get("embedder"):
             return f"embedder:{coding['embedder']}"
         return "lsa"
+
+
+def add_model(connection, path, version, codes, thresholds, settings):
+    """Add a model (what made a set of suggestions) under codebook ``version`` in a transaction
+    of its own; returns its id."""
+    with transaction(connection, path):
+        return insert_model(connection, version, codes, thresholds, settings)
+
+
+def insert_model(connection, version, codes, thresholds, settings):
+    """Insert a ``models`` row in the transaction the caller holds; returns its id."""
+    return connection.execute("INSERT INTO models (codebook, codes, thresholds, settings, created) "
+                              "VALUES (?, ?, ?, ?, ?)",
+                              (version, json.dumps(codes), json.dumps(thresholds),
+                               json.dumps(settings, ensure_ascii=False, default=str), _now())).lastrowid
+
+
+def fit_coder(plan, codebook, texts, settings):
+    """The coder of ``plan`` (see :func:`build_project`) for ``codebook`` with the project's coding
+    ``settings``, fitted on a seeded sample of ``texts``; returns it and the settings to record."""
+    from qualcode.scale import DEFAULT_SAMPLE
+    from qualcode.scale.stream import fit_on_sample
+
+    if plan is None:
+        raise ValueError("coding answers needs a plan (qualcode.api.coding_plan)")
+    sample_size = settings.get("sample_size") or DEFAULT_SAMPLE
+    plan = plan(codebook, settings.get("mode"), settings.get("embedder"), settings.get("threshold"),
+                settings.get("seed"), settings.get("model"))
+    chunks = iter([(0, pd.DataFrame({"text": texts}))])
+    coder, fitted_on = fit_on_sample(plan.estimator, chunks, "text", sample_size, plan.seed)
+    return coder, {**plan.settings, "sample_size": sample_size, "fitted_on": fitted_on}
+
+
+def version_changes(current, codebook):
+    """What changed from the codebook ``current`` to ``codebook``, as a version records it:
+    ids added, removed, renamed (old, new) and changed, and the diff as text. InputError when
+    they share no code (another codebook, not a new version of it)."""
+    from qualcode.codebook.diff import diff_codebooks
+
+    diff = diff_codebooks(current, codebook)
+    if not set(current.ids) & set(codebook.ids) and not diff.renamed:
+        raise InputError(located(codebook.source, f"this codebook shares no code with the project's "
+                                                  f"({current.name!r}: {', '.join(current.ids[:5])}); give "
+                                                  f"the project's codebook (a new version of it), or start a "
+                                                  f"new project"))
+    return {"added": [code.id for code in diff.added], "removed": [code.id for code in diff.removed],
+            "renamed": [[old.id, new.id] for old, new in diff.renamed],
+            "changed": sorted({change.code_id for change in diff.changes if change.code_id}),
+            "text": diff.to_text()}
 
 
 def _recorded(settings):

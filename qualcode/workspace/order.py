@@ -2,10 +2,14 @@
 
 Orders:
 
-- ``informative``: the answers the machine is least sure of first (the least certain code
-  decision, see :func:`qualcode.learn.triage.certainty`; in verify mode that code's), chosen
+- ``informative``: the answers the machine is least sure of first (the mean uncertainty of
+  their code decisions, ``1 - certainty`` per code, see :func:`qualcode.learn.triage.code_certainty`:
+  the expected share of its codes the machine gets wrong; in verify mode that code's), chosen
   block by block by maximal marginal relevance among the most uncertain so that near-copies do
-  not follow each other; answers without content last;
+  not follow each other; answers without content last. In a simulation on both development
+  sets (an analyst deciding as the gold labels say, the machine retrained every 10 decisions),
+  the corpus after 100 decisions was better with the mean than with the least certain code
+  alone (macro-F1 0.947 against 0.934 on dev, 0.855 against 0.848 on dev2);
 - ``code``: grouped by the first code the machine applied (codebook order), most confident first;
   in verify mode, by that code's score, highest first;
 - ``question``: question by question, in file order within each;
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qualcode.errors import InputError
-from qualcode.learn.triage import certainty
+from qualcode.learn.triage import code_certainty
 
 ORDERS = ("informative", "code", "question", "group", "random", "file")
 STATUSES = ("unreviewed", "reviewed", "changed", "disagreement", "all")
@@ -92,7 +96,7 @@ def _informative(project, candidates, filters):
         yield from candidates
         return
     relevance = np.full(len(project), -1.0)
-    relevance[candidates] = 1 - certainty(scores[candidates], thresholds)
+    relevance[candidates] = 1 - code_certainty(scores[candidates], thresholds).mean(axis=1)
     relevance[~project.substantive] = -1.0
     remaining = candidates[np.argsort(-relevance[candidates], kind="stable")]
     vectors = project.vectors

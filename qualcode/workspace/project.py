@@ -22,7 +22,7 @@ import pandas as pd
 
 from qualcode.coding.result import join_codes, read_evidence, split_codes
 from qualcode.errors import InputError, located
-from qualcode.workspace.schema import connect, transaction
+from qualcode.workspace.schema import connect, current_codebook_version, transaction
 from qualcode.workspace.state import ADJUDICATE, UNDO, DecisionState, action_for
 
 KINDS = ("review", "verify", "similar", ADJUDICATE)
@@ -48,6 +48,7 @@ class Project:
                                                 "ANSWERS --codebook CB --project FILE' or qc.Project.create"))
         self.write = write
         self._lock = threading.RLock()
+        self._listeners = []
         self._db = connect(self.path, write)
         self.reload()
 
@@ -60,7 +61,8 @@ class Project:
             self._load_codebooks()
             self._load_suggestions()
             self._load_vectors()
-            self.decisions = DecisionState(self.aliases)
+            self.decisions = DecisionState(self.aliases, self.merged)
+            self._changed_since = {}
             self.refresh()
 
     def _load_answers(self):
@@ -81,15 +83,32 @@ class Project:
 
         rows = self._db.execute("SELECT version, hash, name, label, source, yaml, changes, added "
                                 "FROM codebooks ORDER BY version").fetchall()
-        self.codebook_versions = [{"version": r[0], "hash": r[1], "name": r[2], "label": r[3], "source": r[4],
-                                   "changes": json.loads(r[6]), "added": r[7]} for r in rows]
+        entries = {r[0]: {"version": r[0], "hash": r[1], "name": r[2], "label": r[3], "source": r[4],
+                          "changes": json.loads(r[6]), "added": r[7]} for r in rows}
+        self._yaml = {r[0]: (r[5], r[4]) for r in rows}
+        self._codebook_at = {}
+        self.codebook_version = current_codebook_version(self._db) if rows else 0
+        self.codebook_versions = _history(entries, self.codebook_version)
         self.aliases = _renames(self.codebook_versions)
+        self.merged = _merges(self.codebook_versions, self.aliases)
         if not rows:
-            self.codebook, self.codebook_version, self.code_ids = None, 0, ()
+            self.codebook, self.code_ids = None, ()
             return
-        self.codebook = parse_codebook_text(rows[-1][5], source=rows[-1][4])
-        self.codebook_version = rows[-1][0]
+        self.codebook = parse_codebook_text(*self._yaml[self.codebook_version])
         self.code_ids = tuple(code.id for code in self.codebook.active_codes)
+
+    def codebook_at(self, version):
+        """The project's codebook version ``version`` (None when there is none)."""
+        from qualcode.codebook.loader import parse_codebook_text
+
+        if version not in self._codebook_at:
+            found = self._yaml.get(version)
+            self._codebook_at[version] = parse_codebook_text(*found) if found else None
+        return self._codebook_at[version]
+
+    def yaml_text(self, version=None):
+        """The YAML the project keeps of codebook ``version`` (default: the current one)."""
+        return self._yaml[self.codebook_version if version is None else version][0]
 
     def _load_suggestions(self):
         n, k = len(self.ids), len(self.code_ids)
@@ -137,15 +156,27 @@ class Project:
     def refresh(self):
         """Replay the log rows written since the last call (by this or any other process)."""
         with self._lock:
-            last = self.decisions.last_batch
-            batches = self._db.execute("SELECT batch, coder, kind, time, elapsed, ordering, client, undoes "
-                                       "FROM batches WHERE batch > ? ORDER BY batch", (last,)).fetchall()
-            if not batches:
-                return
-            decisions = self._db.execute("SELECT seq, batch, answer, code, action, codebook FROM decisions "
-                                         "WHERE batch > ? AND batch <= ? ORDER BY seq",
-                                         (last, batches[-1][0])).fetchall()
-            self.decisions.replay(batches, decisions)
+            batches, decisions = self._log_rows(self.decisions.last_batch)
+            if batches:
+                self.decisions.replay(batches, decisions)
+
+    def _log_rows(self, after):
+        batches = self._db.execute("SELECT batch, coder, kind, time, elapsed, ordering, client, undoes "
+                                   "FROM batches WHERE batch > ? ORDER BY batch", (after,)).fetchall()
+        if not batches:
+            return [], []
+        decisions = self._db.execute("SELECT seq, batch, answer, code, action, codebook FROM decisions "
+                                     "WHERE batch > ? AND batch <= ? ORDER BY seq", (after, batches[-1][0])).fetchall()
+        return batches, decisions
+
+    def replayed(self, merged=None):
+        """The decisions in force as they would stand were the codes of ``merged`` ({code: the
+        code it joins}) merged too (a fresh :class:`DecisionState` replayed from the whole log)."""
+        with self._lock:
+            state = DecisionState(self.aliases, {**self.merged, **(merged or {})})
+            batches, decisions = self._log_rows(0)
+            state.replay(batches, decisions)
+            return state
 
     # -- what is known about an answer -------------------------------------------------------
     def __len__(self):
@@ -159,6 +190,40 @@ class Project:
 
     def __repr__(self):
         return f"Project({str(self.path)!r}, answers={len(self)}, codebook version {self.codebook_version})"
+
+    @property
+    def model_version(self):
+        """The latest model of the current codebook (0 before any): bumped by every retrain."""
+        return max(self.models, default=0)
+
+    def adopt(self, model, info, positions, scores, suggested):
+        """Make ``model`` (``info`` as :attr:`models` holds it, already in the file) the machine's
+        suggestion for the answers at ``positions``: their ``scores`` and ``suggested`` codes.
+        Returns False, changing nothing, when the codebook changed since the model learned: its
+        version ``info["codebook"]`` (when given) or its codes are not the current ones."""
+        positions = np.asarray(positions, dtype=np.int64)
+        with self._lock:
+            stale = info.get("codebook", self.codebook_version) != self.codebook_version
+            if stale or list(info["codes"]) != list(self.code_ids):
+                return False
+            self.scores, self.suggested, self.model_of = self.scores.copy(), self.suggested.copy(), self.model_of.copy()
+            self.scores[positions], self.suggested[positions], self.model_of[positions] = scores, suggested, model
+            self.thresholds = np.asarray(info["thresholds"], dtype=float)
+            self.machine_counts = self.suggested.sum(axis=0)
+            self.models = {**self.models, model: info}
+            return True
+
+    def on_save(self, callback):
+        """Call ``callback(batch)`` after every save made through this object (e.g. a
+        :class:`~qualcode.workspace.learning.Learner` retraining)."""
+        self._listeners.append(callback)
+
+    def learner(self, every=20, **settings):
+        """A :class:`~qualcode.workspace.learning.Learner` that retrains this project's machine in
+        the background after every ``every`` saves."""
+        from qualcode.workspace.learning import Learner
+
+        return Learner(self, every, **settings).attach()
 
     @property
     def uncoded(self):
@@ -214,15 +279,18 @@ class Project:
         return [code for code, machine in zip(self.code_ids, self.suggested[position])
                 if (decided[code].applies if code in decided else machine)]
 
-    def changed_codes(self):
-        """``{code id: codebook version}``: the latest version in which each code changed."""
-        changed = {}
-        for version in self.codebook_versions:
-            for code in version["changes"].get("changed", ()) + version["changes"].get("added", ()):
-                changed[code] = version["version"]
-            for _, new in version["changes"].get("renamed", ()):
-                changed[new] = version["version"]
-        return changed
+    def changed_since(self, version):
+        """The current codebook's codes whose definition differs from the one they had in codebook
+        ``version`` (a code renamed or merged since differs too)."""
+        if version == self.codebook_version:
+            return frozenset()
+        if version not in self._changed_since:
+            old = self.codebook_at(version)
+            self._changed_since[version] = frozenset(
+                code.id for code in self.codebook.codes
+                if old is None or old.get(code.id) != code
+                or any(gone in old for gone, kept in self.merged.items() if kept == code.id))
+        return self._changed_since[version]
 
     def check_codebook(self, codebook):
         """Raise InputError unless ``codebook`` (a path or Codebook) is the project's current one."""
@@ -235,9 +303,13 @@ class Project:
                                                    "new version with 'qualcode review --project ... --codebook ...'"))
 
     def flagged(self, decided):
-        """The codes of ``decided`` ({code: Decision}) whose decision was made before the code last changed."""
-        changed = self.changed_codes()
-        return [code for code, decision in decided.items() if decision.codebook < changed.get(code, 0)]
+        """The codes of ``decided`` ({code: Decision}) whose decision was made under a codebook
+        version in which the code was defined otherwise than now."""
+        return [code for code, decision in decided.items() if code in self.changed_since(decision.codebook)]
+
+    def flagged_under(self, decided):
+        """``{code: codebook version the decision was made under}`` for the :meth:`flagged` codes."""
+        return {code: decided[code].codebook for code in self.flagged(decided)}
 
     # -- deciding --------------------------------------------------------------------------
     def decide(self, answer, codes, coder, **context):
@@ -281,7 +353,7 @@ class Project:
         return found
 
     def _applies(self, codes):
-        codes = [self.decisions.aliases.get(code, code) for code in codes]
+        codes = [self.decisions.current_id(code) for code in codes]
         self._check_codes(codes)
         return {code: code in codes for code in self.code_ids}
 
@@ -326,7 +398,9 @@ class Project:
                 self._db.executemany("INSERT INTO decisions (batch, answer, code, action, score, model, codebook) "
                                      "VALUES (?, ?, ?, ?, ?, ?, ?)", [(batch, *row) for row in rows])
             self.refresh()
-            return batch
+        for listener in self._listeners:
+            listener(batch)
+        return batch
 
     # -- reading the decisions ---------------------------------------------------------------
     def log(self):
@@ -404,6 +478,14 @@ class Project:
         chosen = ordering(self, order, Filters(**filters), coder).take(self, coder, 0, n)[0]
         return [self.ids[position] for position, _ in chosen]
 
+    def quality(self, target=0.8):
+        """Per code, the machine's precision and recall estimated from the decisions made in random
+        order, with 95 % Wilson intervals (see :func:`qualcode.workspace.quality.estimated_quality`)."""
+        from qualcode.workspace.quality import estimated_quality
+
+        self.refresh()
+        return estimated_quality(self, target)
+
     def close(self):
         """Close the file; after a clean close the project is one file (the journal merged in)."""
         with self._lock:
@@ -418,6 +500,16 @@ class Project:
             self._db = None
 
 
+def _history(entries, current):
+    """The versions ``current`` was made from, oldest first, ending with it: each version names
+    the one it was made from (``base``; before there was one, the version before it)."""
+    chain, version = [], current
+    while version in entries and len(chain) <= len(entries):
+        chain.append(entries[version])
+        version = entries[version]["changes"].get("base", version - 1)
+    return chain[::-1]
+
+
 def _renames(versions):
     """``{old id: current id}`` for every code a later codebook version renamed (renames chained)."""
     aliases = {}
@@ -426,6 +518,16 @@ def _renames(versions):
             aliases = {key: new if value == old else value for key, value in aliases.items()}
             aliases[old] = new
     return aliases
+
+
+def _merges(versions, aliases):
+    """``{merged code id: the current id of the code it was merged into}`` over ``versions``."""
+    merged = {}
+    for version in versions:
+        for gone, kept in version["changes"].get("merged", ()):
+            merged = {key: kept if value == gone else value for key, value in merged.items()}
+            merged[gone] = kept
+    return {gone: aliases.get(kept, kept) for gone, kept in merged.items()}
 
 
 def _applied(cell, column, width):

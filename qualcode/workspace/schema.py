@@ -7,6 +7,7 @@ and a killed process loses nothing that was committed. ``decisions`` and ``batch
 append-only log (triggers refuse UPDATE and DELETE); everything the workspace shows about
 human decisions is derived from it.
 """
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -101,6 +102,20 @@ CREATE VIEW log AS
 
 # MIGRATIONS[v] takes a project from schema version v to v + 1.
 MIGRATIONS = (_TABLES_V1,)
+
+
+def current_codebook_version(connection):
+    """The project's current codebook version: the one the meta key ``codebook_version`` names
+    (an undone codebook edit points it back at an earlier version), else the latest; 0 for none."""
+    row = connection.execute("SELECT value FROM meta WHERE key = 'codebook_version'").fetchone()
+    if row is not None:
+        return json.loads(row[0])
+    return connection.execute("SELECT coalesce(max(version), 0) FROM codebooks").fetchone()[0]
+
+
+def set_codebook_version(connection, version):
+    """Make ``version`` the current codebook version (inside the caller's transaction)."""
+    connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('codebook_version', ?)", (json.dumps(version),))
 
 
 def connect(path, write=True):

@@ -32,11 +32,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from qualcode.errors import InputError, QualcodeError
+from qualcode.workspace.edit_routes import codebook_routes
 from qualcode.workspace.order import Filters, ordering
 from qualcode.workspace.schema import ProjectLocked
 from qualcode.workspace.similarity import similar_answers
-from qualcode.workspace.views import (answer_view, changes_view, codebook_view, filters_view, progress_view,
-                                      recent_view)
+from qualcode.workspace.views import (answer_view, changes_view, codebook_view, filters_view, learning_view,
+                                      progress_view, recent_view)
 
 LOOPBACK = "127.0.0.1"
 STATIC = Path(__file__).with_name("static")
@@ -56,12 +57,15 @@ SECURITY_HEADERS = [
 
 class Workspace:
     """One analyst's session on a project: who decides (``coder``), whether the other coders'
-    decisions are hidden (``blind``), and the orders read so far."""
+    decisions are hidden (``blind``), the orders read so far, and the ``editor``
+    (:class:`~qualcode.workspace.edit.CodebookEditor`) that saves codebook edits."""
 
-    def __init__(self, project, coder, blind=False):
+    def __init__(self, project, coder, blind=False, learn_every=None, editor=None):
         self.project = project
         self.coder = coder
         self.blind = blind
+        self.learner = project.learner(learn_every) if learn_every and project.write else None
+        self.editor = editor          # a CodebookEditor: codebook edits (None: not offered)
         self._orderings = OrderedDict()
         self._lock = threading.Lock()
 
@@ -70,7 +74,7 @@ class Workspace:
         self.ordering(DEFAULT_ORDER, Filters()).take(self.project, self.coder, 0, PAGE)
 
     def ordering(self, order, filters):
-        key = (order, filters)
+        key = (order, filters, self.project.model_version)    # a retrain orders the answers again
         with self._lock:
             if key not in self._orderings:
                 self._orderings[key] = ordering(self.project, order, filters, self.coder)
@@ -78,6 +82,11 @@ class Workspace:
                     self._orderings.popitem(last=False)
             self._orderings.move_to_end(key)
             return self._orderings[key]
+
+    def forget_orders(self):
+        """Drop the orders computed so far (after the codebook, and so the suggestions, changed)."""
+        with self._lock:
+            self._orderings.clear()
 
     def view(self, position, verify=None):
         return answer_view(self.project, position, self.coder, self.blind, verify)
@@ -186,9 +195,12 @@ def create_app(workspace, token, port=None):
         offset = _integer(params.get("offset"), "offset", 0)
         n = min(_integer(params.get("n"), "n", PAGE), 200)
         exclude = [int(p) for p in params.get("exclude", "").split(",") if p.strip().isdigit()]
+        model = project.model_version
+        if _integer(params.get("model"), "model", model) != model:   # paged in an order a retrain replaced
+            offset = 0
         items, after = workspace.ordering(order, filters).take(project, workspace.coder, offset, n, exclude)
         return _json({"items": [workspace.view(position, code) for position, code in items], "next": after,
-                      "end": len(items) < n})
+                      "end": len(items) < n, "model": model})
 
     async def answer(request):
         position = _position(workspace, request.path_params["position"])
@@ -266,6 +278,9 @@ def create_app(workspace, token, port=None):
         return _json({"rows": table.to_dict("records"), "coders": project.decisions.coders,
                       "disagreements": 0 if workspace.blind else len(project.decisions.disagreements())})
 
+    async def learning(request):
+        return _json(learning_view(project, workspace.learner))
+
     async def failed(request, error):
         status = 503 if isinstance(error, ProjectLocked) else 400 if isinstance(error, InputError) else 500
         return _json({"error": str(error)}, status)
@@ -283,6 +298,8 @@ def create_app(workspace, token, port=None):
         Route("/api/recent", fresh(recent)),
         Route("/api/progress", fresh(progress)),
         Route("/api/agreement", fresh(agreement)),
+        Route("/api/learning", fresh(learning)),
+        *codebook_routes(workspace),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={QualcodeError: failed})

@@ -58,11 +58,14 @@ class DecisionState:
     """The decisions in force, replayed from the log (see the module docstring).
 
     ``aliases`` maps a code id that a later codebook version renamed to its new id, so that
-    decisions survive the rename.
+    decisions survive the rename; ``merged`` maps a code merged into another to that one's
+    current id: that it applied carries over (the merged code applies where either did), that
+    it did not says nothing about the code it joined.
     """
 
-    def __init__(self, aliases=None):
+    def __init__(self, aliases=None, merged=None):
         self.aliases = dict(aliases or {})
+        self.merged = dict(merged or {})
         self.last_batch = 0
         self.batches = {}
         self.undone = set()
@@ -78,8 +81,16 @@ class DecisionState:
         elapsed, ordering, client, undoes) and ``decisions`` as (seq, batch, answer, code,
         action, codebook), both in log order."""
         cells = defaultdict(list)
+        carried = defaultdict(list)      # decisions on merged codes, applied after the batch's own
         for seq, batch, answer, code, action, codebook in decisions:
-            cells[batch].append((seq, answer, self.aliases.get(code, code), APPLIES[action], codebook))
+            code, applies = self.aliases.get(code, code), APPLIES[action]
+            if code in self.merged:
+                if applies:
+                    carried[batch].append((seq, answer, self.merged[code], applies, codebook))
+                continue
+            cells[batch].append((seq, answer, code, applies, codebook))
+        for batch, rows in carried.items():
+            cells[batch].extend(rows)
         for row in batches:
             batch = Batch(*row)
             self.batches[batch.batch] = batch
@@ -121,6 +132,11 @@ class DecisionState:
             key = (who, answer, code)
             live = [d for d in self._history[key] if d.batch not in self.undone]
             self._set(key, live[-1] if live else None)
+
+    def current_id(self, code):
+        """The id ``code`` has now (after renames and merges)."""
+        code = self.aliases.get(code, code)
+        return self.merged.get(code, code)
 
     # -- reading the state ------------------------------------------------------------------
     @property

@@ -4,6 +4,7 @@ import statistics
 
 import numpy as np
 
+from qualcode.workspace.learning import LEARNED
 from qualcode.workspace.order import ORDERS, STATUSES
 
 SHORTCUT_KEYS = "1234567890"     # the keys of the codebook's 1st to 10th code
@@ -53,9 +54,11 @@ def answer_view(project, position, coder, blind=False, verify=None):
         "reviewed": bool(decided),
         "decided": {code: d.applies for code, d in decided.items()},
         "flagged": project.flagged(decided),
+        "flagged_under": project.flagged_under(decided),
         "evidence": {code: _evidence_note(entry) for code, entry in evidence.items()},
         "substantive": bool(project.substantive[position]),
         "model": int(project.model_of[position]),
+        "model_note": model_note(project, int(project.model_of[position])),
         "verify": verify,
     }
     if not blind:
@@ -65,6 +68,28 @@ def answer_view(project, position, coder, blind=False, verify=None):
         view["adjudicated"] = [code for code, d in adjudicated.items() if d.applies] if adjudicated else None
         view["standing"] = project.codes_for(position)
     return view
+
+
+def model_note(project, model):
+    """Which machine made an answer's suggestions, for the screen: the model's number and what it
+    learned from (the codebook alone, or the analysts' decisions)."""
+    settings = project.models.get(model, {}).get("settings", {})
+    if not model:
+        return "not coded"
+    if settings.get("kind") == LEARNED:
+        return f"model {model} · learned from {settings.get('decisions', 0)} decisions"
+    return f"model {model} · codebook"
+
+
+def learning_view(project, learner):
+    """The learner's state (None when the workspace does not learn) and the machine's quality
+    per code, estimated from the decisions made in random order (see :mod:`qualcode.workspace.quality`)."""
+    from qualcode.workspace.quality import TARGET, estimated_quality
+
+    quality = estimated_quality(project)
+    return {"learning": learner.status() if learner is not None else None, "target": TARGET,
+            "model": model_note(project, project.model_version),
+            "quality": quality.round(3).to_dict("records")}
 
 
 def _evidence_note(entry):

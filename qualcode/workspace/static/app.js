@@ -156,12 +156,14 @@ function fetchPage() {
   const params = filters();
   params.set("offset", Q.next);
   params.set("n", PAGE);
+  if (Q.model !== undefined) params.set("model", Q.model);   // after a retrain the server starts the new order
   const exclude = pendingAnswers().concat(Q.queue.map((item) => item.answer));
   if (Q.current) exclude.push(Q.current.answer);
   if (exclude.length) params.set("exclude", exclude.join(","));
   Q.fetching = api("/api/queue?" + params.toString()).then((page) => {
     if (generation !== Q.generation) return;
     Q.queue.push(...page.items);
+    Q.model = page.model;
     Q.next = page.next;
     Q.end = page.end;
   }).catch((error) => {
@@ -187,8 +189,9 @@ function advance() {
     if (back) { show(back); return; }
   }
   const item = Q.queue.shift();
+  if (item) show(item);          // before fetching: the page request excludes the answer on screen
   if (Q.queue.length < PREFETCH) fetchPage();
-  if (item) { show(item); return; }
+  if (item) return;
   if (Q.fetching) {
     Q.starved += 1;          // the next answer had not arrived yet (the benchmark reports it)
     Q.current = null;
@@ -315,6 +318,7 @@ function renderCard() {
     node("span", {class: "id", text: item.id}),
     item.respondent && item.respondent !== item.id ? node("span", {text: "respondent " + item.respondent}) : null,
     item.reviewed ? node("span", {class: "badge", text: "reviewed"}) : null,
+    node("span", {class: "model", title: "the machine that made these suggestions", text: item.model_note}),
     item.substantive ? null : node("span", {class: "badge muted", text: "no content"}));
   card.append(meta);
   if (item.question) card.append(node("p", {class: "question", text: item.question}));
@@ -370,7 +374,8 @@ function renderChips(item) {
       node("span", {class: "tick", text: on ? "✓" : ""}),
       node("span", {class: "label", text: code.label}),
       node("span", {class: "score", text: Math.round((item.scores[id] || 0) * 100) + "%"}),
-      item.flagged.includes(id) ? node("span", {class: "flag", title: "decided before this code changed", text: "⚑"}) : null,
+      item.flagged.includes(id) ? node("span", {class: "flag", text: "⚑", title: "decided under codebook v" +
+        ((item.flagged_under || {})[id] || "?") + "; this code changed since"}) : null,
       others.length ? node("span", {class: "others", text: others.join(", ")}) : null);
     chip.style.setProperty("--code", colorOf(id));
     chips.append(chip);
@@ -644,18 +649,21 @@ function setView(view, reload = true) {
     button.classList.toggle("active", button.dataset.view === view);
   }
   const agreement = view === "agreement";
+  const codebook = view === "codebook";
   $("agreement-view").hidden = !agreement;
-  $("main").hidden = agreement;
-  $("toolbar").hidden = agreement;
+  $("codebook-view").hidden = !codebook;
+  $("main").hidden = agreement || codebook;
+  $("toolbar").hidden = agreement || codebook;
   $("verify-choice").hidden = view !== "verify";
   document.body.dataset.view = view;
   if (agreement) { renderAgreement(); return; }
+  if (codebook) { openCodebook(); return; }
   if (reload) resetQueue();
 }
 
 const REVIEW_KEYS = {
   "Enter": saveAndNext, "Backspace": undo, "u": undo, "/": openPicker, "?": () => openOverlay("help"),
-  "ArrowRight": skip, "s": openSimilar, "v": () => setView("verify"),
+  "ArrowRight": skip, "s": openSimilar, "v": () => setView("verify"), "c": () => setView("codebook"),
 };
 const VERIFY_KEYS = {
   "a": () => verifyAndNext(true), "x": () => verifyAndNext(false), " ": skip, "Backspace": undo, "u": undo,
@@ -673,6 +681,7 @@ function onKey(event) {
     return;
   }
   if (Q.view === "agreement" || !Q.state) return;
+  if (Q.view === "codebook") { codebookKey(event); return; }
   let action = (Q.view === "verify" ? VERIFY_KEYS : REVIEW_KEYS)[event.key];
   if (!action && Q.view !== "verify" && KEYS.includes(event.key) && event.key.length === 1) {
     const code = Q.state.codes.find((c) => c.key === event.key);
@@ -780,7 +789,7 @@ async function start() {
   $("verify-choice").hidden = true;
   $("f-value").parentElement.hidden = true;
   renderStatus();
-  Q.queue = page.items; Q.next = page.next; Q.end = page.end;
+  Q.queue = page.items; Q.next = page.next; Q.end = page.end; Q.model = page.model;
   advance();
   document.body.dataset.ready = "true";
   loadRecent();
