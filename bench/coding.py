@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from measure import CODEBOOK, PYTHON, ROOT, figure, qualcode_code, substring_codes, substring_matcher  # noqa: E402
 from synth import write_answers_csv  # noqa: E402
 
+CODEBOOK_WORDS_CACHED = False
 DEV = ROOT.parent / "shared" / "data" / "dev"
 SCORE = ROOT.parent / "shared" / "tools" / "score.py"
 
@@ -43,7 +44,11 @@ def main():
     parser.add_argument("--embedder", nargs="+", default=["default"], help="embedders of the accurate setting")
     parser.add_argument("--baseline", help="another source tree whose fast setting is timed too (e.g. /work/main)")
     parser.add_argument("--no-quality", action="store_true", help="skip the macro-F1 on the development set")
+    parser.add_argument("--codebook-words-cached", action="store_true",
+                        help="copy the vectors of the codebook's words too (a re-run: no model is loaded)")
     args = parser.parse_args()
+    global CODEBOOK_WORDS_CACHED
+    CODEBOOK_WORDS_CACHED = args.codebook_words_cached
     start = time.perf_counter()
     static_table()
     print(f"static word vectors: {time.perf_counter() - start:.1f} s to distil or load (once)", flush=True)
@@ -74,9 +79,11 @@ def speed(folder, n, settings, other_tree=None):
 
 
 def with_static_vectors(cache):
-    """A fresh cache folder holding only the distilled static word vectors."""
+    """A fresh cache folder holding only the distilled static word vectors (and, with
+    --codebook-words-cached, the vectors of the codebook's words the table lacks)."""
     cache.mkdir(parents=True, exist_ok=True)
-    for path in cache_dir().glob("static-*.npz"):
+    names = ["static-*.npz", *(["static-words.sqlite*"] if CODEBOOK_WORDS_CACHED else [])]
+    for path in (path for name in names for path in cache_dir().glob(name)):
         shutil.copy(path, cache / path.name)
 
 
