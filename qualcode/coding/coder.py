@@ -26,6 +26,8 @@ from qualcode.io import is_substantive
 
 MODES = ("accurate", "fast")
 DEFAULT_THRESHOLD = 0.5
+SEED_LEVEL = 1.0  # prose similarity (in code-standardised units) that seeds self-training alone
+COVERAGE_SHARE = 0.1  # the answers most similar to a code's prose that estimate keyword coverage
 MAX_KEYWORD_HITS = 2  # more distinct keywords than this add no further confidence
 
 
@@ -33,16 +35,26 @@ MAX_KEYWORD_HITS = 2  # more distinct keywords than this add no further confiden
 class FusionWeights:
     """Weights of the logistic fusion of the component scores into one probability.
 
-    Chosen on the development set jointly with a copy of its codebook that keeps only a third
-    of each code's keywords (a stand-in for codebooks less complete than the shipped one), so
-    that paraphrases found by similarity and self-training count, not only keywords.
+    One set for every codebook, chosen jointly on two development sets with codebooks of very
+    different keyword coverage (a rich one and a sparse one of four keywords a code), so that
+    neither keywords nor similarity dominate. What differs between codebooks is learned from
+    the corpus at hand (see ``similarity_alone``), not set per code.
+
+    ``semantic_bias`` is added to ``bias`` when there is a semantic signal (accurate mode).
+    ``similarity_alone`` scales the penalty on a code that rests on similarity alone (no keyword
+    evidence): ``similarity_alone * log(1 - coverage)``, where coverage is the share of the
+    code's likely answers that the keywords find, estimated on the corpus (the answers most
+    similar to the codes' prose that have keyword evidence). Where keywords find most mentions,
+    an answer without one needs a higher similarity to be coded.
     """
 
     bias: float = -1.5
     lexical: float = 3.0
-    semantic: float = 1.5
+    semantic: float = 2.0
     self_trained: float = 1.5
     negated: float = -4.0
+    semantic_bias: float = 1.0
+    similarity_alone: float = 2.0
 
 
 @dataclass
@@ -50,6 +62,8 @@ class _Features:
     answers: list
     matches: list
     vectors: np.ndarray | None
+    sentence_vectors: np.ndarray | None
+    sentence_rows: np.ndarray | None
     lexical: np.ndarray
     negated_only: np.ndarray
 
@@ -130,6 +144,7 @@ class Coder(BaseEstimator):
         self.lexical_ = LexicalMatcher(self.codes_)
         features = self._features(texts)
         semantic = self._fit_semantic(features)
+        self.keyword_coverage_ = None if semantic is None else keyword_coverage(features.lexical, semantic)
         self._fit_self_training(texts, features, semantic)
         self.vocabularies_ = self._code_vocabularies()
         return features
@@ -144,7 +159,7 @@ class Coder(BaseEstimator):
     def _code(self, texts, features):
         semantic = self._semantic_scores(features)
         self_trained = self._self_trained_scores(texts, features)
-        probability = self._fuse(features, semantic, self_trained)
+        probability = 1.0 / (1.0 + np.exp(-self._fused_logit(features, semantic, self_trained)))
         # An answer with no content ("vet ej", "-", "svårt att säga") carries no code.
         decisions = (probability >= self.thresholds_) & np.array([[is_substantive(t)] for t in texts])
         sentence_scores = self._sentence_scores(features, decisions)
@@ -168,19 +183,37 @@ class Coder(BaseEstimator):
                 positive = {m.keyword for m in hits if not m.negated}
                 lexical[i, column[code_id]] = min(len(positive), MAX_KEYWORD_HITS)
                 negated_only[i, column[code_id]] = not positive
-        vectors = self.embedder_.embed(texts, kind=ANSWER_KIND) if self.embedder_ is not None else None
-        return _Features(answers, matches, vectors, lexical, negated_only)
+        vectors = sentence_vectors = sentence_rows = None
+        if self.embedder_ is not None:
+            vectors = self.embedder_.embed(texts, kind=ANSWER_KIND)
+            sentence_vectors, sentence_rows = self._sentence_vectors(answers)
+        return _Features(answers, matches, vectors, sentence_vectors, sentence_rows, lexical, negated_only)
+
+    def _sentence_vectors(self, answers):
+        """The vectors of the answers' sentences (each distinct sentence embedded once; a
+        one-sentence answer's is its own, read from the cache) and the answer of each."""
+        rows, sentences = [], []
+        for i, answer in enumerate(answers):
+            for k in range(len(answer.sentences)):
+                rows.append(i)
+                sentences.append(answer.sentence_text(k))
+        distinct = list(dict.fromkeys(sentences))
+        vectors = self.embedder_.embed(distinct, kind=ANSWER_KIND)
+        index = {text: j for j, text in enumerate(distinct)}
+        return vectors[[index[text] for text in sentences]], np.array(rows, dtype=int)
 
     # -- semantic -------------------------------------------------------------------------
     def _fit_semantic(self, features):
         self.semantic_ = None
         if self.embedder_ is None:
             return None
-        self.semantic_ = SemanticMatcher(self.codes_, self.embedder_).fit(features.vectors)
-        return self.semantic_.score(features.vectors)
+        self.semantic_ = SemanticMatcher(self.codes_, self.embedder_).fit(features.vectors, features.sentence_vectors)
+        return self._semantic_scores(features)
 
     def _semantic_scores(self, features):
-        return None if self.semantic_ is None else self.semantic_.score(features.vectors)
+        if self.semantic_ is None:
+            return None
+        return self.semantic_.score(features.vectors, features.sentence_vectors, features.sentence_rows)
 
     # -- self-training --------------------------------------------------------------------
     def _fit_self_training(self, texts, features, semantic):
@@ -196,6 +229,9 @@ class Coder(BaseEstimator):
         rank = features.lexical.copy()
         if semantic is not None:
             positive &= semantic > -0.5
+            # an answer whose prose-similarity picks this code out clearly seeds it too
+            agreed = (semantic >= SEED_LEVEL) & (semantic >= semantic.max(axis=1, keepdims=True)) & ~features.negated_only
+            positive |= agreed
             negative &= semantic < 0.0
             rank = rank + semantic
         extra = self._example_rows() if semantic is not None else None
@@ -223,18 +259,17 @@ class Coder(BaseEstimator):
         return self.lemma_features_.transform(features.answers)
 
     def _example_rows(self):
-        anchors = self.semantic_.anchors_
-        return [self.semantic_.anchor_vectors_[[a.code_id == code.id for a in anchors]] for code in self.codes_]
+        return [self.semantic_.positive_anchor_vectors(code.id) for code in self.codes_]
 
     # -- fusion and decision --------------------------------------------------------------
-    def _fuse(self, features, semantic, self_trained):
+    def _fused_logit(self, features, semantic, self_trained):
         w = self.weights
         logit = w.bias + w.lexical * features.lexical + w.negated * features.negated_only
         if semantic is not None:
-            logit = logit + w.semantic * semantic
+            logit = logit + w.semantic_bias + w.semantic * semantic
+            logit = logit + w.similarity_alone * np.log(1 - self.keyword_coverage_) * (features.lexical == 0)
         learned = np.nan_to_num(_logit(self_trained), nan=0.0)
-        logit = logit + w.self_trained * learned
-        return 1.0 / (1.0 + np.exp(-logit))
+        return logit + w.self_trained * learned
 
     # -- evidence -------------------------------------------------------------------------
     def _evidence(self, i, features, semantic, self_trained, probability, decided, sentence_scores):
@@ -320,6 +355,16 @@ def _overlaps(answer, vocabularies):
 def _positive_matches(features, i, code_id):
     """The keyword matches of ``code_id`` in answer ``i`` that are not negated."""
     return [m for m in features.matches[i].get(code_id, []) if not m.negated]
+
+
+def keyword_coverage(lexical, semantic, share=COVERAGE_SHARE, most=0.9):
+    """The share of a code's answers that its keywords find, estimated on the corpus: of each
+    code's answers most similar to its prose (the top ``share``, at least five), those with
+    keyword evidence, averaged over the codes and capped at ``most``."""
+    if not len(lexical):
+        return 0.0
+    order = np.argsort(-semantic, axis=0, kind="stable")[:max(5, int(share * len(lexical)))]
+    return float(min(most, np.take_along_axis(lexical > 0, order, axis=0).mean()))
 
 
 def code_thresholds(codes, threshold=None):

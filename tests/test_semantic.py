@@ -1,0 +1,63 @@
+"""The semantic signal reads the codebook's prose: description items, examples, and the
+exclusion rule, which holds a code back and sends its items to the code it names."""
+import numpy as np
+import pytest
+
+from qualcode.codebook import Codebook
+from qualcode.coding.semantic import SemanticMatcher, code_anchors, exclusion_items
+from qualcode.embed import ANSWER_KIND, get_embedder
+
+CODES = [
+    {"id": "resources", "label": "Ekonomi och resurser",
+     "description": "Brist på pengar, budget, personal eller tid för utvecklingsarbete.",
+     "keywords": ["budget"]},
+    {"id": "competence", "label": "Kompetens och kunskap",
+     "description": "Kunskap och kompetens om digitalisering hos medarbetare och chefer, utbildningsbehov.",
+     "exclude": "Gäller inte ovilja mot förändring (culture) när kunskap inte nämns, och inte brist på "
+                "personal i allmänhet (resources).",
+     "keywords": ["kompetens"]},
+    {"id": "culture", "label": "Kultur och förändringsvilja",
+     "description": "Attityder, motstånd mot förändring och vilja att pröva nytt.",
+     "keywords": ["kultur"]},
+]
+
+
+def test_exclusion_rule_is_split_into_items_with_the_code_they_name():
+    rule = CODES[1]["exclude"]
+    assert exclusion_items(rule, {"resources", "competence", "culture"}) == [
+        ("ovilja mot förändring", "culture"), ("brist på personal i allmänhet", "resources")]
+    assert exclusion_items("Gäller inte kultur som verksamhet (kulturskola, kulturhus).") == [
+        ("kultur som verksamhet (kulturskola, kulturhus)", None)]
+    assert exclusion_items(None) == []
+
+
+def test_anchors_hold_description_items_exclusions_and_referred_items():
+    codebook = Codebook.from_dict({"name": "t", "language": "sv", "codes": CODES})
+    kinds = {(a.kind, a.text) for a in code_anchors(codebook["resources"], codebook.codes)}
+    assert ("referred", "brist på personal i allmänhet") in kinds
+    assert ("item", "Ekonomi och resurser: Brist på pengar") in kinds
+    competence = {(a.kind, a.text) for a in code_anchors(codebook["competence"], codebook.codes)}
+    assert ("exclusion", "brist på personal i allmänhet") in competence
+
+
+@pytest.mark.slow
+def test_exclusion_holds_the_semantic_signal_back():
+    """'A general staff shortage is not competence': the rule lowers competence's similarity
+    for such an answer, and leaves an answer about knowledge as it was."""
+    embedder = get_embedder("default")
+    with_rule = Codebook.from_dict({"name": "t", "language": "sv", "codes": CODES})
+    without = Codebook.from_dict({"name": "t", "language": "sv",
+                                  "codes": [{k: v for k, v in code.items() if k != "exclude"} for code in CODES]})
+    answers = ["Vi är för få anställda och alla springer redan, det finns ingen personal att ta av.",
+               "Personalen saknar grundläggande kunskaper om de digitala verktygen och behöver utbildning."]
+    vectors = embedder.embed(answers, kind=ANSWER_KIND)
+
+    def raw(codebook):
+        return SemanticMatcher(codebook.codes, embedder).fit(vectors).raw_similarity(vectors)
+
+    held, free = raw(with_rule), raw(without)
+    competence = 1
+    assert held[0, competence] < free[0, competence]
+    assert held[1, competence] == pytest.approx(free[1, competence])
+    scores = SemanticMatcher(with_rule.codes, embedder).fit(vectors).score(vectors)
+    assert np.argmax(scores[0]) == 0 and np.argmax(scores[1]) == competence
