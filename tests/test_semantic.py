@@ -61,3 +61,23 @@ def test_exclusion_holds_the_semantic_signal_back():
     assert held[1, competence] == pytest.approx(free[1, competence])
     scores = SemanticMatcher(with_rule.codes, embedder).fit(vectors).score(vectors)
     assert np.argmax(scores[0]) == 0 and np.argmax(scores[1]) == competence
+
+
+def test_calibration_is_monotone_within_bounds_and_keeps_decisions():
+    from qualcode.coding.calibration import TemperatureCalibrator, agreement_labels
+
+    rng = np.random.default_rng(0)
+    truth = rng.random((200, 3)) < 0.2
+    logits = np.where(truth, 2.0, -2.0) + rng.normal(0, 1.5, truth.shape)
+    lexical = (truth & (rng.random(truth.shape) < 0.6)).astype(float)
+    semantic = np.where(truth, 1.0, -0.5) + rng.normal(0, 0.7, truth.shape)
+    positive, negative = agreement_labels(lexical, np.zeros(truth.shape, bool), semantic,
+                                          np.full(truth.shape, np.nan), 1.0)
+    calibrator = TemperatureCalibrator().fit(logits, positive, negative)
+    probabilities = calibrator.transform(logits)
+    assert ((0 <= probabilities) & (probabilities <= 1)).all()
+    order = np.argsort(logits.ravel())
+    assert (np.diff(probabilities.ravel()[order]) >= 0).all()
+    assert ((probabilities >= 0.5) == (logits >= 0)).all()
+    assert calibrator.held_back_.shape == (200,) and np.isfinite(calibrator.held_back_).all()
+    assert TemperatureCalibrator().fit(logits[:5], positive[:5], negative[:5]).factor_ == 1.0

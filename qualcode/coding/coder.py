@@ -15,6 +15,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from qualcode.coding.analysed import analyse_answers
+from qualcode.coding.calibration import TemperatureCalibrator, agreement_labels
 from qualcode.coding.lemma_features import LemmaFeatures
 from qualcode.coding.lexical import LexicalMatcher
 from qualcode.coding.result import CodingResult, Evidence, Nearest, Span
@@ -146,6 +147,7 @@ class Coder(BaseEstimator):
         semantic = self._fit_semantic(features)
         self.keyword_coverage_ = None if semantic is None else keyword_coverage(features.lexical, semantic)
         self._fit_self_training(texts, features, semantic)
+        self._fit_calibration(texts, features, semantic)
         self.vocabularies_ = self._code_vocabularies()
         return features
 
@@ -159,7 +161,7 @@ class Coder(BaseEstimator):
     def _code(self, texts, features):
         semantic = self._semantic_scores(features)
         self_trained = self._self_trained_scores(texts, features)
-        probability = 1.0 / (1.0 + np.exp(-self._fused_logit(features, semantic, self_trained)))
+        probability = self._calibrated(texts, self._fused_logit(features, semantic, self_trained))
         # An answer with no content ("vet ej", "-", "svårt att säga") carries no code.
         decisions = (probability >= self.thresholds_) & np.array([[is_substantive(t)] for t in texts])
         sentence_scores = self._sentence_scores(features, decisions)
@@ -261,7 +263,7 @@ class Coder(BaseEstimator):
     def _example_rows(self):
         return [self.semantic_.positive_anchor_vectors(code.id) for code in self.codes_]
 
-    # -- fusion and decision --------------------------------------------------------------
+    # -- fusion, calibration and decision --------------------------------------------------
     def _fused_logit(self, features, semantic, self_trained):
         w = self.weights
         logit = w.bias + w.lexical * features.lexical + w.negated * features.negated_only
@@ -270,6 +272,26 @@ class Coder(BaseEstimator):
             logit = logit + w.similarity_alone * np.log(1 - self.keyword_coverage_) * (features.lexical == 0)
         learned = np.nan_to_num(_logit(self_trained), nan=0.0)
         return logit + w.self_trained * learned
+
+    def _fit_calibration(self, texts, features, semantic):
+        """Accurate mode: rescale the fused log-odds on the corpus's agreement pseudo-labels
+        (see :mod:`qualcode.coding.calibration`); fast mode keeps the fused scores."""
+        self.calibrator_ = None
+        self.calibration_held_back_ = {}
+        if semantic is None:
+            return
+        self_trained = self._self_trained_scores(texts, features)
+        positive, negative = agreement_labels(features.lexical, features.negated_only, semantic, self_trained,
+                                              SEED_LEVEL)
+        logits = self._fused_logit(features, semantic, self_trained)
+        self.calibrator_ = TemperatureCalibrator(seed=self.seed).fit(logits, positive, negative)
+        self.calibration_held_back_ = dict(zip(texts, self.calibrator_.held_back_))
+
+    def _calibrated(self, texts, logits):
+        if self.calibrator_ is None:
+            return 1.0 / (1.0 + np.exp(-logits))
+        factors = [self.calibration_held_back_.get(text, self.calibrator_.factor_) for text in texts]
+        return self.calibrator_.transform(logits, factors)
 
     # -- evidence -------------------------------------------------------------------------
     def _evidence(self, i, features, semantic, self_trained, probability, decided, sentence_scores):
