@@ -81,3 +81,18 @@ def test_calibration_is_monotone_within_bounds_and_keeps_decisions():
     assert ((probabilities >= 0.5) == (logits >= 0)).all()
     assert calibrator.held_back_.shape == (200,) and np.isfinite(calibrator.held_back_).all()
     assert TemperatureCalibrator().fit(logits[:5], positive[:5], negative[:5]).factor_ == 1.0
+
+
+def test_prose_overlap_finds_the_codes_words_inflected_and_in_compounds():
+    from qualcode.coding.analysed import analyse_answers
+    from qualcode.coding.prose import ProseOverlap, content_words
+
+    prose = analyse_answers(["Komfort: trängsel och ståplatser, väderskydd och bänkar vid hållplatsen.",
+                             "Pris: biljettpriser, rabatter och månadskort."])
+    vocabularies = [content_words(answer) for answer in prose]
+    answers = analyse_answers(["Det finns ingen bänk och inget väderskydd vid vår hållplats.",
+                               "Månadskortet har blivit dyrare igen.",
+                               "Bussen kom i tid i dag."])
+    scores = ProseOverlap(vocabularies).fit(answers).score(answers)
+    assert np.argmax(scores[0]) == 0 and np.argmax(scores[1]) == 1
+    assert scores[2] == pytest.approx([0, 0], abs=1e-6)  # no shared word: no lean

@@ -18,6 +18,7 @@ from qualcode.coding.analysed import analyse_answers
 from qualcode.coding.calibration import TemperatureCalibrator, agreement_labels
 from qualcode.coding.lemma_features import LemmaFeatures
 from qualcode.coding.lexical import LexicalMatcher
+from qualcode.coding.prose import ProseOverlap, content_words
 from qualcode.coding.result import CodingResult, Evidence, Nearest, Span
 from qualcode.coding.selftrain import SelfTrainer
 from qualcode.coding.semantic import SemanticMatcher
@@ -41,7 +42,8 @@ class FusionWeights:
     neither keywords nor similarity dominate. What differs between codebooks is learned from
     the corpus at hand (see ``similarity_alone``), not set per code.
 
-    ``semantic_bias`` is added to ``bias`` when there is a semantic signal (accurate mode).
+    ``semantic_bias`` is added to ``bias`` when there is a semantic signal (accurate mode), and
+    so is ``prose`` times the prose overlap (:mod:`qualcode.coding.prose`).
     ``similarity_alone`` scales the penalty on a code that rests on similarity alone (no keyword
     evidence): ``similarity_alone * log(1 - coverage)``, where coverage is the share of the
     code's likely answers that the keywords find, estimated on the corpus (the answers most
@@ -56,6 +58,7 @@ class FusionWeights:
     negated: float = -4.0
     semantic_bias: float = 1.0
     similarity_alone: float = 2.0
+    prose: float = 0.5
 
 
 @dataclass
@@ -143,12 +146,13 @@ class Coder(BaseEstimator):
         self.thresholds_ = code_thresholds(self.codes_, self.threshold)
         self.embedder_ = self._built_embedder()
         self.lexical_ = LexicalMatcher(self.codes_)
+        self.vocabularies_ = self._code_vocabularies()
         features = self._features(texts)
         semantic = self._fit_semantic(features)
+        self.prose_ = None if semantic is None else ProseOverlap(self.vocabularies_).fit(features.answers)
         self.keyword_coverage_ = None if semantic is None else keyword_coverage(features.lexical, semantic)
         self._fit_self_training(texts, features, semantic)
         self._fit_calibration(texts, features, semantic)
-        self.vocabularies_ = self._code_vocabularies()
         return features
 
     def _built_embedder(self):
@@ -268,7 +272,7 @@ class Coder(BaseEstimator):
         w = self.weights
         logit = w.bias + w.lexical * features.lexical + w.negated * features.negated_only
         if semantic is not None:
-            logit = logit + w.semantic_bias + w.semantic * semantic
+            logit = logit + w.semantic_bias + w.semantic * semantic + w.prose * self.prose_.score(features.answers)
             logit = logit + w.similarity_alone * np.log(1 - self.keyword_coverage_) * (features.lexical == 0)
         learned = np.nan_to_num(_logit(self_trained), nan=0.0)
         return logit + w.self_trained * learned
@@ -355,13 +359,9 @@ class Coder(BaseEstimator):
         its keywords' compiled lemmas (so that a keyword edit analyses no text anew)."""
         texts = [" ".join([code.label, code.description, code.include or "", *code.examples])
                  for code in self.codes_]
-        return [_content_words(answer) | {word.folded_lemma for pattern in self.lexical_.compiled_[code.id][0]
+        return [content_words(answer) | {word.folded_lemma for pattern in self.lexical_.compiled_[code.id][0]
                                           for word in pattern.words}
                 for code, answer in zip(self.codes_, analyse_answers(texts))]
-
-
-def _content_words(answer):
-    return {part for word in answer.words if not word.is_stop for part in (word.folded_lemma, *word.parts)}
 
 
 def _overlaps(answer, vocabularies):
