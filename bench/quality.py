@@ -147,7 +147,8 @@ def reliability(run, name):
 
 def report(runs, args):
     labels = list(runs)
-    print(f"\nqualcode: " + "; ".join(f"{label}: {next(iter(run.values()))['qualcode']}" for label, run in runs.items()))
+    checkouts = (f"{label}: {next(iter(run.values()))['qualcode']}" for label, run in runs.items())
+    print("\nqualcode: " + "; ".join(checkouts))
     header = " ".join(f"{label:>8}" for label in labels)
     print(f"\n{'set/mode':16} {'':10} {header}")
     totals = {label: {} for label in labels}

@@ -1,5 +1,5 @@
-"""The Coder: fuses lexical matching, semantic similarity and self-training into one calibrated
-score per code, decides multi-label codes and explains each one.
+"""The Coder: fuses lexical matching, semantic similarity, prose overlap and self-training into
+one calibrated score per code, decides multi-label codes and explains each one.
 
 Typical use (the CLI does exactly this)::
 
@@ -236,8 +236,8 @@ class Coder(BaseEstimator):
         if semantic is not None:
             positive &= semantic > -0.5
             # an answer whose prose-similarity picks this code out clearly seeds it too
-            agreed = (semantic >= SEED_LEVEL) & (semantic >= semantic.max(axis=1, keepdims=True)) & ~features.negated_only
-            positive |= agreed
+            picked = (semantic >= SEED_LEVEL) & (semantic >= semantic.max(axis=1, keepdims=True))
+            positive |= picked & ~features.negated_only
             negative &= semantic < 0.0
             rank = rank + semantic
         extra = self._example_rows() if semantic is not None else None
