@@ -96,3 +96,21 @@ def test_prose_overlap_finds_the_codes_words_inflected_and_in_compounds():
     scores = ProseOverlap(vocabularies).fit(answers).score(answers)
     assert np.argmax(scores[0]) == 0 and np.argmax(scores[1]) == 1
     assert scores[2] == pytest.approx([0, 0], abs=1e-6)  # no shared word: no lean
+
+
+def test_scores_drawn_to_the_threshold_where_views_disagree_keep_their_decisions():
+    from qualcode.coding.calibration import VIEWS, drawn_to_threshold, view_support
+
+    lexical = np.array([[1.0, 0.0], [0.0, 0.0]])
+    semantic = np.array([[1.2, -1.2], [0.3, -0.3]])
+    prose = np.array([[1.0, -1.0], [-0.2, 0.2]])
+    learned = np.array([[0.8, 0.1], [0.4, np.nan]])
+    support = view_support(lexical, np.zeros((2, 2), bool), semantic, prose, learned)
+    assert support.tolist() == [[4, 0], [1, 0]]
+    probability = np.array([[0.99, 0.01], [0.95, 0.2]])
+    thresholds = np.array([0.5, 0.7])
+    drawn = drawn_to_threshold(probability, thresholds, support)
+    assert ((drawn >= thresholds) == (probability >= thresholds)).all()
+    assert ((0 <= drawn) & (drawn <= 1)).all()
+    assert drawn[0].tolist() == pytest.approx([0.99, 0.01])       # every view agrees: kept
+    assert drawn[1, 0] == pytest.approx(0.5 + 0.45 * 2 / (VIEWS + 1))  # one view of four backs it

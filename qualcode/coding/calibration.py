@@ -7,20 +7,46 @@ pseudo-negative; answers on which the signals disagree are left out. Temperature
 (one factor on the log-odds, Guo et al. 2017) keeps every decision at the 0.5 threshold as it
 was and only moves the levels; it is fitted by cross-fitting, so the answers whose signals
 made the pseudo-labels are scored with a factor fitted on the other answers.
+
+The four signals are also four views of each decision (keyword evidence, prose similarity
+among the answer's two closest codes, prose words, the self-trained classifier). A decision
+that few of them back is less sure than its fused score says: each score is drawn towards its
+code's threshold by the share of views that disagree with the decision (never across it).
 """
 import numpy as np
 from scipy.optimize import minimize_scalar
 from sklearn.model_selection import KFold
 
 MIN_PSEUDO_LABELS = 10  # of each class; fewer keep the scores as fused
+VIEWS = 4
+PROSE_LEVEL = 0.5  # standardised prose overlap at which the prose words back a code
+
+
+def view_support(lexical, negated_only, semantic, prose, self_trained):
+    """How many of the four views back each code of each answer: an (answers, codes) count."""
+    keyword = (lexical > 0) & ~negated_only
+    similar = (semantic > 0) & (semantic >= _runner_up(semantic))
+    learned = np.nan_to_num(self_trained, nan=0.5) > 0.5
+    return keyword.astype(int) + similar + (prose > PROSE_LEVEL) + learned
+
+
+def drawn_to_threshold(probability, thresholds, support):
+    """Each score drawn towards its code's threshold by the share of views that disagree with
+    its decision; the decision itself never changes (the share kept is at least 1 / (VIEWS + 1))."""
+    decided = probability >= thresholds
+    agreeing = np.where(decided, support, VIEWS - support)
+    return thresholds + (probability - thresholds) * (1 + agreeing) / (1 + VIEWS)
+
+
+def _runner_up(semantic):
+    if semantic.shape[1] > 1:
+        return np.sort(semantic, axis=1)[:, -2:-1]
+    return np.full((len(semantic), 1), -np.inf)
 
 
 def agreement_labels(lexical, negated_only, semantic, self_trained, seed_level):
     """Pseudo-labels (positive, negative), boolean (answers, codes), from agreeing signals."""
-    if semantic.shape[1] > 1:
-        runner_up = np.sort(semantic, axis=1)[:, -2:-1]
-    else:
-        runner_up = np.full((len(semantic), 1), -np.inf)
+    runner_up = _runner_up(semantic)
     learned = np.nan_to_num(self_trained, nan=0.5)
     keyword = (lexical > 0) & ~negated_only
     positive = (keyword & (semantic > 0) & (semantic >= runner_up)) | (

@@ -15,7 +15,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from qualcode.coding.analysed import analyse_answers
-from qualcode.coding.calibration import TemperatureCalibrator, agreement_labels
+from qualcode.coding.calibration import TemperatureCalibrator, agreement_labels, drawn_to_threshold, view_support
 from qualcode.coding.lemma_features import LemmaFeatures
 from qualcode.coding.lexical import LexicalMatcher
 from qualcode.coding.prose import ProseOverlap, content_words
@@ -165,7 +165,7 @@ class Coder(BaseEstimator):
     def _code(self, texts, features):
         semantic = self._semantic_scores(features)
         self_trained = self._self_trained_scores(texts, features)
-        probability = self._calibrated(texts, self._fused_logit(features, semantic, self_trained))
+        probability = self._calibrated(texts, features, semantic, self_trained)
         # An answer with no content ("vet ej", "-", "svårt att säga") carries no code.
         decisions = (probability >= self.thresholds_) & np.array([[is_substantive(t)] for t in texts])
         sentence_scores = self._sentence_scores(features, decisions)
@@ -268,11 +268,12 @@ class Coder(BaseEstimator):
         return [self.semantic_.positive_anchor_vectors(code.id) for code in self.codes_]
 
     # -- fusion, calibration and decision --------------------------------------------------
-    def _fused_logit(self, features, semantic, self_trained):
+    def _fused_logit(self, features, semantic, self_trained, prose=None):
         w = self.weights
         logit = w.bias + w.lexical * features.lexical + w.negated * features.negated_only
         if semantic is not None:
-            logit = logit + w.semantic_bias + w.semantic * semantic + w.prose * self.prose_.score(features.answers)
+            prose = self.prose_.score(features.answers) if prose is None else prose
+            logit = logit + w.semantic_bias + w.semantic * semantic + w.prose * prose
             logit = logit + w.similarity_alone * np.log(1 - self.keyword_coverage_) * (features.lexical == 0)
         learned = np.nan_to_num(_logit(self_trained), nan=0.0)
         return logit + w.self_trained * learned
@@ -291,11 +292,16 @@ class Coder(BaseEstimator):
         self.calibrator_ = TemperatureCalibrator(seed=self.seed).fit(logits, positive, negative)
         self.calibration_held_back_ = dict(zip(texts, self.calibrator_.held_back_))
 
-    def _calibrated(self, texts, logits):
+    def _calibrated(self, texts, features, semantic, self_trained):
+        """The fused scores; in accurate mode rescaled and drawn towards the threshold where
+        the signals disagree (see :mod:`qualcode.coding.calibration`)."""
         if self.calibrator_ is None:
-            return 1.0 / (1.0 + np.exp(-logits))
+            return 1.0 / (1.0 + np.exp(-self._fused_logit(features, semantic, self_trained)))
+        prose = self.prose_.score(features.answers)
         factors = [self.calibration_held_back_.get(text, self.calibrator_.factor_) for text in texts]
-        return self.calibrator_.transform(logits, factors)
+        probability = self.calibrator_.transform(self._fused_logit(features, semantic, self_trained, prose), factors)
+        support = view_support(features.lexical, features.negated_only, semantic, prose, self_trained)
+        return drawn_to_threshold(probability, self.thresholds_, support)
 
     # -- evidence -------------------------------------------------------------------------
     def _evidence(self, i, features, semantic, self_trained, probability, decided, sentence_scores):
