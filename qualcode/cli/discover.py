@@ -26,7 +26,8 @@ def _clusters(ctx, param, value):
 @click.option("--unit", type=click.Choice(["answer", "sentence"]), default="answer", show_default=True,
               help="Cluster whole answers or their sentences (long answers often hold several themes).")
 @click.option("--clusters", default="auto", show_default=True, callback=_clusters,
-              help="Number of themes, or 'auto' to choose it from the data.")
+              help="Number of themes, or 'auto' to choose it from the data (then answers far from "
+                   "every theme are listed as unthemed, and no theme is a catch-all).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same themes).")
 @click.option("--mode", type=click.Choice(["auto", "accurate", "fast"]), default="auto", show_default=True,
               help="'accurate' embeds with --embedder (E5), 'fast' uses LSA over the answers' words and "
@@ -57,5 +58,6 @@ def discover_command(answers, codebook_path, uncoded_only, unit, clusters, seed,
                          seed=seed, embedder=embedder, mode=mode, question=list(question))
     write_discovery(discovery, output_dir, inputs)
     candidates = len(discovery.candidate_ids)
-    say(f"{discovery.model.n_clusters_} themes ({candidates} candidate new codes; embedding: "
-        f"{discovery.embedding}) -> {output_dir}")
+    unthemed = int((discovery.model.labels_ < 0).sum())
+    say(f"{discovery.model.n_clusters_} themes, {unthemed} {unit}s unthemed ({candidates} candidate new codes; "
+        f"embedding: {discovery.embedding}) -> {output_dir}")

@@ -2,11 +2,15 @@
 import base64
 import html
 
+import numpy as np
+
 from qualcode.discover.represent import shortened
 from qualcode.io.escape import markdown_text as md
 
 MAX_QUOTE_CHARS = 400
 SHOWN_CODES = 3
+SHOWN_UNTHEMED = 30  # unthemed units listed in themes.md/.html (clusters.csv lists them all)
+UNTHEMED_TITLE = "Unthemed"
 
 
 def theme_sections(discovery):
@@ -25,6 +29,21 @@ def theme_sections(discovery):
                        for i in theme.quotes],
         })
     return sections
+
+
+def unthemed_section(discovery):
+    """The units far from every theme: title, size line and up to ``SHOWN_UNTHEMED`` of them
+    (those closest to a theme first, as the ones most worth a look)."""
+    model = discovery.model
+    unthemed = np.flatnonzero(model.labels_ < 0)
+    if not len(unthemed):
+        return None
+    order = unthemed[np.argsort(model.distances_[unthemed], kind="stable")][:SHOWN_UNTHEMED]
+    answers = len({model.units_[i].answer for i in unthemed})
+    size = f"{len(unthemed)} {discovery.unit_word} ({len(unthemed) / len(model.units_):.0%})"
+    size += "" if discovery.unit_word == "answers" else f" from {answers} answers"
+    return {"title": UNTHEMED_TITLE, "size": f"{size}, far from every theme or in none big enough",
+            "quotes": [(shortened(model.units_[i].text, MAX_QUOTE_CHARS), discovery.unit_ids[i]) for i in order]}
 
 
 def _size(theme, total, unit_word):
@@ -59,6 +78,10 @@ def themes_markdown(discovery, map_name):
             lines.append(f"- Codebook: {md(section['relation'])}")
         lines.append("")
         lines += [f"> {md(quote)} ({md(str(answer_id))})\n" for quote, answer_id in section["quotes"]]
+    unthemed = unthemed_section(discovery)
+    if unthemed:
+        lines += [f"## {unthemed['title']}", "", f"- Size: {unthemed['size']}", ""]
+        lines += [f"> {md(quote)} ({md(str(answer_id))})\n" for quote, answer_id in unthemed["quotes"]]
     return "\n".join(lines)
 
 
@@ -81,6 +104,11 @@ def themes_html(discovery, png):
                   + (f"<br>Codebook: {escape(section['relation'])}" if section["relation"] else "") + "</p>"]
         parts += [f"<blockquote>{escape(quote)} <small>({escape(str(answer_id))})</small></blockquote>"
                   for quote, answer_id in section["quotes"]]
+    unthemed = unthemed_section(discovery)
+    if unthemed:
+        parts += [f"<h2>{unthemed['title']}</h2>", f"<p class=\"meta\">Size: {escape(unthemed['size'])}</p>"]
+        parts += [f"<blockquote>{escape(quote)} <small>({escape(str(answer_id))})</small></blockquote>"
+                  for quote, answer_id in unthemed["quotes"]]
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -119,6 +147,10 @@ def map_png(model, dpi=110):
     points, labels = model.map_, model.labels_
     size = 6 if len(points) > 2000 else 18
     colours = plt.get_cmap("tab20")
+    outside = points[labels < 0]
+    if len(outside):
+        axes.scatter(outside[:, 0], outside[:, 1], color="#cccccc", s=size, alpha=0.5, linewidths=0,
+                     label=UNTHEMED_TITLE.lower())
     for theme in model.themes_:
         inside = points[labels == theme.id]
         axes.scatter(inside[:, 0], inside[:, 1], color=colours(_distinct(theme.id)), s=size, alpha=0.6,

@@ -4,6 +4,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from qualcode.coding.analysed import analyse_answers
@@ -164,12 +165,14 @@ def _summary(table, rows, model, uncoded_only, clusters, seed, choice, question)
     left_out = [f"{empty} without content"]
     if uncoded_only:
         left_out.append(f"{len(table) - empty - len(rows)} already coded")
-    how = (f"k = {model.n_clusters_} chosen by silhouette" if clusters == "auto"
+    unthemed = int((model.labels_ < 0).sum())
+    how = ("k-means, k chosen by silhouette; units far from every theme left unthemed" if clusters == "auto"
            else f"k = {model.n_clusters_} as asked")
     units = f" ({len(model.units_)} sentences)" if model.unit == "sentence" else ""
     asked = [question] if isinstance(question, str) else list(question or ())
     to = f" to question {', '.join(asked)}" if asked else ""
-    return (f"{len(rows)} of {len(table)} answers{to}{units} in {model.n_clusters_} themes ({how}); "
+    return (f"{len(rows)} of {len(table)} answers{to}{units} in {model.n_clusters_} themes, "
+            f"{unthemed} {model.unit}s unthemed ({how}); "
             f"left out: {', '.join(left_out)}. Seed {seed}, embedding: {choice}.")
 
 
@@ -210,11 +213,13 @@ def write_discovery(discovery, folder, inputs=()):
 
 
 def clusters_frame(discovery):
-    """One row per unit: ``id``, ``sentence`` (sentence units only), ``cluster`` (theme number), ``distance``."""
+    """One row per unit: ``id``, ``sentence`` (sentence units only), ``cluster`` (theme number,
+    empty for an unthemed unit), ``distance`` (to its theme's centre, or the nearest theme's)."""
     model = discovery.model
     frame = pd.DataFrame({"id": discovery.unit_ids})
     if model.unit == "sentence":
         frame["sentence"] = [u.sentence for u in model.units_]
-    frame["cluster"] = model.labels_ + 1
+    frame["cluster"] = pd.array(np.where(model.labels_ >= 0, model.labels_ + 1, 0), dtype="Int64")
+    frame.loc[model.labels_ < 0, "cluster"] = pd.NA  # unthemed: far from every theme
     frame["distance"] = model.distances_.round(4)
     return frame
