@@ -191,3 +191,22 @@ def test_bad_output_folder_is_refused_before_any_work(answers_file, tmp_path):
     assert result.exit_code == 2 and "does not exist" in result.output
     result = CliRunner().invoke(cli, ["discover", str(tmp_path / "absent.csv"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and not (tmp_path / "out").exists()
+
+
+def test_labels_are_lexicon_words():
+    answers = analyse_answers(["Killar i kassan var trevliga, killar är bra.", "Färdtjänsten kom sent igen.",
+                               "Säljsamtalen var påträngande.", "Ridlektionen var rolig."])
+    _, display = split_units(answers)
+    # a wrong lemma the lexicon knows only as a rare word is shown as written
+    assert display["killa"] == "killar"
+    # compound parts in their lexicon spelling; stems that are no word never label a theme
+    assert (display["fard"], display["tjanst"]) == ("färd", "tjänst")
+    assert not display.is_label("salj") and not display.is_label("rid")
+    ranked = [("salj", 3.0, 3), ("rid", 2.0, 3), ("samtal", 1.0, 3), ("lektion", 0.5, 2)]
+    assert short_name(ranked, display) == "samtal, lektion"
+    assert distinct_terms(ranked, display, 8) == ("samtal", "lektion")
+
+
+def test_a_small_theme_is_named_from_words_of_one_answer():
+    ranked = class_tfidf([("bredband", "fiber"), ("budget",), ("pengar",)], np.array([0, 1, 1]), 2)
+    assert [term for term, _, _ in ranked[0]] == ["bredband", "fiber"]  # one unit: support 1

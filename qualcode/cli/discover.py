@@ -38,12 +38,16 @@ def _clusters(ctx, param, value):
 @click.option("--question", multiple=True,
               help="Discover among the answers to this question only (a value of the question column); "
                    "repeat it to take several questions together.")
+@click.option("--by", default=None,
+              help="Count each theme's answers per value of this column (e.g. municipality); "
+                   "writes themes_by.csv and a 'By' line per theme.")
 @click.option("-o", "--output", "output_dir", required=True, type=click.Path(path_type=Path),
-              help="Folder for clusters.csv, themes.md/.html, map.png, suggested_codebook.yaml, suggestions.md.")
+              help="Folder for clusters.csv, themes.md/.html, map.png, suggested_codebook.yaml, suggestions.md "
+                   "(and themes_by.csv with --by).")
 @answer_options
 @verbosity_options
 def discover_command(answers, codebook_path, uncoded_only, unit, clusters, seed, mode, embedder, question,
-                     output_dir, reading):
+                     by, output_dir, reading):
     """Find themes in answers and draft codebook suggestions."""
     from qualcode.codebook import load_codebook
     from qualcode.discover.run import check_output_dir, discover, write_discovery
@@ -55,7 +59,7 @@ def discover_command(answers, codebook_path, uncoded_only, unit, clusters, seed,
     table = read_answers(answers, **reading)
     explain(f"read {len(table)} answers from {answers}; clustering {unit}s, clusters={clusters}, seed {seed}")
     discovery = discover(table, codebook=codebook, uncoded_only=uncoded_only, unit=unit, clusters=clusters,
-                         seed=seed, embedder=embedder, mode=mode, question=list(question))
+                         seed=seed, embedder=embedder, mode=mode, question=list(question), by=by)
     write_discovery(discovery, output_dir, inputs)
     candidates = len(discovery.candidate_ids)
     unthemed = int((discovery.model.labels_ < 0).sum())

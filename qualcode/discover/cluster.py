@@ -18,13 +18,13 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
     """k-means over a range of k, keeping the k with the best cosine silhouette.
 
     Silhouettes of text embeddings are flat and favour a trivial split in two, so the range
-    starts at k = sqrt(2 n) and goes up to twice it, within ``[k_min, k_max]`` (from at most
-    ``k_max / 2``) and at most ``n_samples / MIN_CLUSTER_SIZE`` clusters. The clusters are
+    starts at k = sqrt(scale * n) and goes up to twice it, within ``[k_min, k_max]`` (from at
+    most ``k_max / 2``) and at most ``n_samples / min_cluster_size`` clusters. The clusters are
     finer than the themes: the discoverer leaves out the units far from every centre and the
-    clusters of fewer than 3 answers (see :func:`themed_labels`). With that rule, starting at
-    twice the old rule of thumb sqrt(n / 2) finds more removed codes on the second
-    development set (7 of 8 codes in 3 of 4 seeds, against 4 of 8) and as many on the first
-    (``python bench/discover.py removed``).
+    clusters of fewer than 3 answers (see :func:`themed_labels`). With that rule, ``scale=2``
+    (twice the old rule of thumb sqrt(n / 2), ``scale=0.5``, ``min_cluster_size=4``) finds more
+    removed codes on the second development set and as many on the first
+    (``python bench/discover.py removed`` prints the comparison).
     k is chosen on at most ``sample_size`` points (drawn with ``random_state``) so that it
     stays fast on 10,000 answers; the chosen k-means is then fitted on all points.
     ``n_init="auto"`` restarts k-means 10 times on up to ``SMALL`` points, 3 times on more:
@@ -32,8 +32,11 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
     seeds 0-3, against 5-8 with 3.
     """
 
-    def __init__(self, k_min=2, k_max=30, sample_size=3000, n_init="auto", random_state=0):
+    def __init__(self, k_min=2, k_max=30, scale=2.0, min_cluster_size=MIN_CLUSTER_SIZE, sample_size=3000,
+                 n_init="auto", random_state=0):
         self.k_min = k_min
+        self.scale = scale
+        self.min_cluster_size = min_cluster_size
         self.k_max = k_max
         self.sample_size = sample_size
         self.n_init = n_init
@@ -57,8 +60,8 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
 
     def candidate_ks(self, n_samples):
         """The values of k tried for ``n_samples`` points (at least one, at most n - 1)."""
-        guess = np.sqrt(2 * n_samples)
-        upper = min(self.k_max, round(2 * guess), n_samples // MIN_CLUSTER_SIZE, n_samples - 1)
+        guess = np.sqrt(self.scale * n_samples)
+        upper = min(self.k_max, round(2 * guess), n_samples // self.min_cluster_size, n_samples - 1)
         upper = max(upper, 1)
         lower = min(max(self.k_min, round(guess)), upper, max(self.k_max // 2, 1))
         return list(range(lower, upper + 1))

@@ -42,21 +42,36 @@ class ThemeDiscoverer(BaseEstimator):
         or a part with ``fit_transform(units)`` such as
         :class:`~qualcode.discover.embedding.LsaEmbedding`.
     n_clusters : int or "auto"
-        The number of themes; ``"auto"`` lets :class:`AutoKMeans` choose it by silhouette.
+        The number of themes, every unit in one; ``"auto"`` lets :class:`AutoKMeans` choose a
+        k by silhouette and applies the rules below, which leave units out.
     unit : "answer" or "sentence"
         What is clustered; long answers often hold several themes.
     reducer : "pca", transformer or None
         Applied to the embeddings before clustering; "pca" is a seeded PCA to 20 dimensions
         (where silhouettes are less flat than in 384), None clusters the embeddings as they are.
-    clusterer : clusterer or None
-        Any scikit-learn clusterer; None means k-means with ``n_clusters`` (or AutoKMeans).
+    clusterer : clusterer, "hdbscan" or None
+        Any scikit-learn clusterer (its -1 labels are noise); "hdbscan" is scikit-learn's
+        HDBSCAN; None means k-means with ``n_clusters`` (or AutoKMeans).
+    outlier_quantile : float or None
+        A unit farther from every theme's centre than this quantile of the units' distances to
+        their own centres is unthemed (label -1); None keeps every unit.
+    min_answers : int
+        A cluster of units from fewer answers is no theme: its units join a theme they are
+        near, or stay unthemed.
+    max_share : float or None
+        A theme of more than this share of the units (and more than ``min_answers``) is split
+        in two, again until none is: no catch-all theme. None never splits.
+    merge : bool
+        Merge clusters whose centres are closer than their units are to them (near-duplicate
+        themes) before the rules above. Off by default: on the second dev set it finds fewer
+        removed codes (``python bench/discover.py removed``).
     n_terms, n_quotes : int
         Terms and representative quotes kept per theme.
     random_state : int
         Seeds every random step: the same seed gives the same themes.
 
     Learned attributes: ``answers_`` (the analysed texts), ``units_``, ``embeddings_``,
-    ``labels_`` (cluster per unit, largest theme first), ``distances_``, ``cluster_centers_``,
+    ``labels_`` (theme per unit, largest theme first, -1 unthemed), ``distances_``, ``cluster_centers_``,
     ``n_clusters_``, ``themes_``, ``terms_`` (display form of each term key) and ``map_``
     (2-D coordinates for a plot).
     """

@@ -11,18 +11,21 @@ MAX_QUOTE_CHARS = 400
 SHOWN_CODES = 3
 SHOWN_UNTHEMED = 30  # unthemed units listed in themes.md/.html (clusters.csv lists them all)
 UNTHEMED_TITLE = "Unthemed"
+SHOWN_GROUPS = 8  # groups named per theme in themes.md/.html (themes_by.csv has them all)
 
 
 def theme_sections(discovery):
     """Per theme, the plain facts every renderer shows: title, size line, relation line, quotes."""
     model = discovery.model
     total = len(model.units_)
+    counts = discovery.group_counts()
     sections = []
     for theme in model.themes_:
         relation = discovery.relations[theme.id] if discovery.coded else None
         sections.append({
             "title": f"{theme.id + 1}. {theme.name}",
             "size": _size(theme, total, discovery.unit_word),
+            "groups": "" if counts is None else _groups(counts[counts.theme == theme.id + 1], discovery.by),
             "terms": ", ".join(theme.terms),
             "relation": _relation_line(relation, discovery),
             "quotes": [(shortened(model.units_[i].text, MAX_QUOTE_CHARS), discovery.unit_ids[i])
@@ -44,6 +47,14 @@ def unthemed_section(discovery):
     size += "" if discovery.unit_word == "answers" else f" from {answers} answers"
     return {"title": UNTHEMED_TITLE, "size": f"{size}, far from every theme or in none big enough",
             "quotes": [(shortened(model.units_[i].text, MAX_QUOTE_CHARS), discovery.unit_ids[i]) for i in order]}
+
+
+def _groups(rows, column):
+    """"By municipality: Luleå 12 (30%), Kiruna 5 (8%), ...": answers per group, with the share
+    of that group's answers, largest first."""
+    shown = [f"{row[column]} {row.answers} ({row.share:.0%})" for _, row in rows.head(SHOWN_GROUPS).iterrows()]
+    more = f", {len(rows) - SHOWN_GROUPS} more groups" if len(rows) > SHOWN_GROUPS else ""
+    return f"By {column}: {', '.join(shown)}{more}"
 
 
 def _size(theme, total, unit_word):
@@ -74,6 +85,8 @@ def themes_markdown(discovery, map_name):
              f"![Map of the {discovery.unit_word}]({map_name})", ""]
     for section in theme_sections(discovery):
         lines += [f"## {md(section['title'])}", "", f"- Size: {section['size']}", f"- Words: {md(section['terms'])}"]
+        if section["groups"]:
+            lines.append(f"- {md(section['groups'])}")
         if section["relation"]:
             lines.append(f"- Codebook: {md(section['relation'])}")
         lines.append("")
@@ -101,6 +114,7 @@ def themes_html(discovery, png):
     for section in theme_sections(discovery):
         parts += [f"<h2>{escape(section['title'])}</h2>",
                   f"<p class=\"meta\">Size: {escape(section['size'])}<br>Words: {escape(section['terms'])}"
+                  + (f"<br>{escape(section['groups'])}" if section["groups"] else "")
                   + (f"<br>Codebook: {escape(section['relation'])}" if section["relation"] else "") + "</p>"]
         parts += [f"<blockquote>{escape(quote)} <small>({escape(str(answer_id))})</small></blockquote>"
                   for quote, answer_id in section["quotes"]]
