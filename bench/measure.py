@@ -22,10 +22,11 @@ sum(len(doc) for doc in nlp.tokenizer.pipe(texts, batch_size=1000))
 """
 
 
-def measured(args, env=None):
-    """Run ``args``; return (seconds, peak resident memory in MB). Fails loudly on an error."""
+def measured(args, env=None, cwd=None):
+    """Run ``args`` (in folder ``cwd``); return (seconds, peak resident memory in MB). Fails
+    loudly on an error."""
     start = time.perf_counter()
-    process = subprocess.Popen([str(a) for a in args], env={**os.environ, **(env or {})},
+    process = subprocess.Popen([str(a) for a in args], env={**os.environ, **(env or {})}, cwd=cwd,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     error = process.stderr.read()
     _, status, usage = os.wait4(process.pid, 0)
