@@ -42,10 +42,12 @@ def fastest(run, repeat):
     return min((run() for _ in range(repeat)), key=lambda figures: figures[0])
 
 
-def qualcode_code(answers, output, cache, *options, codebook=CODEBOOK):
-    """``qualcode code`` end to end (start-up, reading, coding, writing) with cache folder ``cache``."""
+def qualcode_code(answers, output, cache, *options, codebook=CODEBOOK, tree=None):
+    """``qualcode code`` end to end (start-up, reading, coding, writing) with cache folder
+    ``cache``; with ``tree``, the qualcode of that source tree (first on the Python path)."""
     args = [PYTHON, "-m", "qualcode", "code", answers, "--codebook", codebook, "-o", output, "-q", *options]
-    return measured(args, {"QUALCODE_CACHE_DIR": str(cache)})
+    return measured(args, {"QUALCODE_CACHE_DIR": str(cache), **({"PYTHONPATH": str(tree)} if tree else {})},
+                    cwd=tree)  # `python -m` puts the working folder first on the path
 
 
 def qualcode_report(answers, folder, cache, *options, codebook=CODEBOOK):

@@ -15,6 +15,7 @@ import gc
 import hashlib
 import importlib.metadata
 import marshal
+import re
 from dataclasses import dataclass
 from contextlib import contextmanager
 from functools import lru_cache, partial
@@ -42,12 +43,15 @@ class Word(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class AnalysedAnswer:
-    """An answer as words and sentences; ``sentences`` are (start, end) in the original text."""
+    """An answer as words and sentences; ``sentences`` are (start, end) in the original text.
+    ``repaired`` is the text with OCR damage, lost å/ä/ö and words broken across lines repaired
+    (what is embedded), or None when that changed no word."""
 
     text: str
     words: tuple
     sentences: tuple
     has_diacritics: bool
+    repaired: str | None = None
 
     def sentence_text(self, index):
         """The text of sentence ``index`` as it stands in the original answer."""
@@ -56,6 +60,7 @@ class AnalysedAnswer:
 
 
 DIACRITIC_LETTERS = frozenset("åäöéÅÄÖÉ")
+_WORDS = re.compile(r"[^\W_]+")
 _new_word = partial(tuple.__new__, Word)  # Word._make without its length check: views are ours
 _forms_cache = {}
 
@@ -127,8 +132,10 @@ def _view(doc):
         words.append(Word(start, end, lemma_text, folded, folded_lemma, parts, number, is_stop == 1))
     if rows:
         sentence_spans.append(span(sentence_start, sentence_end))
+    repaired = doc._.repaired
+    changed = repaired != source and _WORDS.findall(repaired) != _WORDS.findall(source)
     return AnalysedAnswer(source, tuple(words), tuple(sentence_spans),
-                          not DIACRITIC_LETTERS.isdisjoint(source))
+                          not DIACRITIC_LETTERS.isdisjoint(source), repaired if changed else None)
 
 
 def _identity_span(start, end):
@@ -193,10 +200,10 @@ def _text_key(text):
 
 def _encoded(answer):
     # not compressed: zlib took five times as long to read back as marshal, for 2.3 times less disk
-    return marshal.dumps((tuple(map(tuple, answer.words)), answer.sentences))
+    return marshal.dumps((tuple(map(tuple, answer.words)), answer.sentences, answer.repaired))
 
 
 def _decoded(text, blob):
-    words, sentences = marshal.loads(blob)
+    words, sentences, repaired = marshal.loads(blob)
     return AnalysedAnswer(text, tuple(map(_new_word, words)), sentences,
-                          not DIACRITIC_LETTERS.isdisjoint(text))
+                          not DIACRITIC_LETTERS.isdisjoint(text), repaired)

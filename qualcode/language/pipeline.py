@@ -26,7 +26,7 @@ from spacy.util import compile_prefix_regex, compile_suffix_regex
 
 from qualcode.language.compounds import split_compound
 from qualcode.language.diacritics import (
-    SWEDISH_DIACRITICS, WORD, best_spelling, has_lost_diacritics, restore_words,
+    WORD, best_spelling, needs_restoration, restore_words, with_case, word_damage,
 )
 from qualcode.language.lemmas import is_acronym, lemmatise
 from qualcode.language.lexicon import fold
@@ -84,14 +84,13 @@ def make_sentencizer(nlp: Language, name: str, punct_chars: list[str] | None):
 
 @Language.factory("qualcode_restore_diacritics")
 def make_diacritics_restorer(nlp: Language, name: str):
-    """Put å/ä/ö back into `token.norm_` (lower case) where a text lost them, and set
-    `doc._.diacritics_restored`. Other texts keep spaCy's norm, the lower-case form."""
-    strings = nlp.vocab.strings
-    has_diacritics = StringMap(strings, lambda text: not SWEDISH_DIACRITICS.isdisjoint(text))
+    """Put å/ä/ö back into `token.norm_` (lower case) where a text lost them (all of them, or
+    most, see `needs_restoration`), and set `doc._.diacritics_restored`. Other texts, and
+    words that kept their letters, keep spaCy's norm, the lower-case form."""
+    damage = StringMap(nlp.vocab.strings, word_damage)
 
     def restore_diacritics(doc: Doc) -> Doc:
-        orths = doc.to_array(ORTH).tolist()
-        if any(has_diacritics.many(orths)) or not has_lost_diacritics([strings[o] for o in orths]):
+        if not needs_restoration(damage.many(doc.to_array(ORTH).tolist())):
             return doc
         doc._.diacritics_restored = True
         words = [token for token in doc if WORD.search(token.text)]
@@ -119,10 +118,11 @@ def make_lemmatiser(nlp: Language, name: str):
 
 
 def _register_extensions(nlp: Language) -> None:
-    """Doc: normalisation (a Normalised), diacritics_restored, source, source_offset(i),
+    """Doc: normalisation (a Normalised), diacritics_restored, repaired, source, source_offset(i),
     source_span(start, end). Token: folded, folded_lemma, parts."""
     Doc.set_extension("normalisation", default=None, force=True)
     Doc.set_extension("diacritics_restored", default=False, force=True)
+    Doc.set_extension("repaired", getter=_repaired, force=True)
     Doc.set_extension("source", getter=_source, force=True)
     Doc.set_extension("source_offset", method=_source_offset, force=True)
     Doc.set_extension("source_span", method=_source_span, force=True)
@@ -142,6 +142,14 @@ def _cached_getter(nlp: Language, function, attribute: str):
         return compute(key(token)) if value is None else value
 
     return getter
+
+
+def _repaired(doc: Doc) -> str:
+    """`doc.text` with the spellings the restorer put back (`Det &r svart` -> `Det är svårt`)."""
+    if not doc._.diacritics_restored:
+        return doc.text
+    return "".join((token.text if token.norm_ == token.lower_ else with_case(token.text, token.norm_))
+                   + token.whitespace_ for token in doc)
 
 
 def _source(doc: Doc) -> str:
