@@ -210,7 +210,7 @@ class Coder(BaseEstimator):
         for i, answer in enumerate(answers):
             for k in range(len(answer.sentences)):
                 rows.append(i)
-                sentences.append(answer.sentence_text(k))
+                sentences.append(answer.embedded_sentence(k))
         distinct = list(dict.fromkeys(sentences))
         vectors = self.embedder_.embed(distinct, kind=ANSWER_KIND)
         index = {text: j for j, text in enumerate(distinct)}
