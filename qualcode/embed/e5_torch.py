@@ -175,6 +175,7 @@ class TorchE5Embedder(Embedder):
         self._encoder = build_encoder(model_file, self.precision)
         self.dim = model_file.config.hidden
         self.name = f"e5-torch-{self.precision}" + ("" if max_tokens == MAX_TOKENS else f"-{max_tokens}")
+        self._identity = f"{self.name}:{model_digest(model_file.path)[:16]}"
         self.backend = f"torch {torch.__version__} ({self.precision}, {self.threads} threads)"
         self.characters_per_second = CHARACTERS_PER_SECOND[self.precision]
 
