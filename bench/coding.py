@@ -32,7 +32,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from measure import CODEBOOK, PYTHON, ROOT, figure, qualcode_code, substring_codes, substring_matcher  # noqa: E402
 from synth import write_answers_csv  # noqa: E402
 
-CODEBOOK_WORDS_CACHED = False
 DEV = ROOT.parent / "shared" / "data" / "dev"
 SCORE = ROOT.parent / "shared" / "tools" / "score.py"
 
@@ -44,11 +43,7 @@ def main():
     parser.add_argument("--embedder", nargs="+", default=["default"], help="embedders of the accurate setting")
     parser.add_argument("--baseline", help="another source tree whose fast setting is timed too (e.g. /work/main)")
     parser.add_argument("--no-quality", action="store_true", help="skip the macro-F1 on the development set")
-    parser.add_argument("--codebook-words-cached", action="store_true",
-                        help="copy the vectors of the codebook's words too (a re-run: no model is loaded)")
     args = parser.parse_args()
-    global CODEBOOK_WORDS_CACHED
-    CODEBOOK_WORDS_CACHED = args.codebook_words_cached
     start = time.perf_counter()
     static_table()
     print(f"static word vectors: {time.perf_counter() - start:.1f} s to distil or load (once)", flush=True)
@@ -70,7 +65,7 @@ def speed(folder, n, settings, other_tree=None):
     runs += [("fast", None, other_tree)] if other_tree and ("fast", None) in settings else []
     for mode, embedder, tree in runs:
         options = ["--mode", mode, *(["--embedder", embedder] if embedder else [])]
-        label = "-".join(filter(None, (mode, embedder))) + ("-baseline" if tree else "")
+        label = "-".join(filter(None, (mode, embedder, "baseline" if tree else None)))
         cache = folder / f"cache-{n}-{label}"
         with_static_vectors(cache)
         coded = qualcode_code(answers, folder / f"coded-{n}-{label}.csv", cache, *options, tree=tree)
@@ -79,11 +74,9 @@ def speed(folder, n, settings, other_tree=None):
 
 
 def with_static_vectors(cache):
-    """A fresh cache folder holding only the distilled static word vectors (and, with
-    --codebook-words-cached, the vectors of the codebook's words the table lacks)."""
+    """A fresh cache folder holding only the distilled static word vectors."""
     cache.mkdir(parents=True, exist_ok=True)
-    names = ["static-*.npz", *(["static-words.sqlite*"] if CODEBOOK_WORDS_CACHED else [])]
-    for path in (path for name in names for path in cache_dir().glob(name)):
+    for path in cache_dir().glob("static-*.npz"):
         shutil.copy(path, cache / path.name)
 
 

@@ -22,10 +22,11 @@ sum(len(doc) for doc in nlp.tokenizer.pipe(texts, batch_size=1000))
 """
 
 
-def measured(args, env=None):
-    """Run ``args``; return (seconds, peak resident memory in MB). Fails loudly on an error."""
+def measured(args, env=None, cwd=None):
+    """Run ``args`` (in folder ``cwd``); return (seconds, peak resident memory in MB). Fails
+    loudly on an error."""
     start = time.perf_counter()
-    process = subprocess.Popen([str(a) for a in args], env={**os.environ, **(env or {})},
+    process = subprocess.Popen([str(a) for a in args], env={**os.environ, **(env or {})}, cwd=cwd,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     error = process.stderr.read()
     _, status, usage = os.wait4(process.pid, 0)
@@ -45,7 +46,8 @@ def qualcode_code(answers, output, cache, *options, codebook=CODEBOOK, tree=None
     """``qualcode code`` end to end (start-up, reading, coding, writing) with cache folder
     ``cache``; with ``tree``, the qualcode of that source tree (first on the Python path)."""
     args = [PYTHON, "-m", "qualcode", "code", answers, "--codebook", codebook, "-o", output, "-q", *options]
-    return measured(args, {"QUALCODE_CACHE_DIR": str(cache), **({"PYTHONPATH": str(tree)} if tree else {})})
+    return measured(args, {"QUALCODE_CACHE_DIR": str(cache), **({"PYTHONPATH": str(tree)} if tree else {})},
+                    cwd=tree)  # `python -m` puts the working folder first on the path
 
 
 def qualcode_report(answers, folder, cache, *options, codebook=CODEBOOK):

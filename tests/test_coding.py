@@ -55,6 +55,47 @@ def test_phrase_needs_its_words_in_order():
     assert matched_keywords("Rådet sa att det inte gick.", "resources") == []
 
 
+PHRASES = Codebook.from_dict({"name": "Fraser", "language": "sv", "codes": [
+    {"id": "resources", "label": "Resurser", "description": "Brist på personal och pengar.",
+     "keywords": ["för få", "ha råd", "inte råd", "brist på personal"]},
+    {"id": "leadership", "label": "Ledning", "description": "Styrning och strategi.",
+     "keywords": ["strategi", "politik"]},
+]})
+
+
+def phrase_matches(text, code_id):
+    answer = analyse_answers([text])[0]
+    return [m.text for m in LexicalMatcher(PHRASES.codes).match(answer).get(code_id, [])]
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("Vi är alldeles för få på enheten för att hinna med.", "för få"),
+    ("Vi har inte riktigt råd med fler licenser.", "inte riktigt råd"),
+    ("Det råder brist på kvalificerad personal i hela kommunen.", "brist på kvalificerad personal"),
+])
+def test_phrase_skips_a_word_that_leaves_its_meaning(text, surface):
+    assert surface in phrase_matches(text, "resources")
+
+
+@pytest.mark.parametrize("text", [
+    "Vi söker bidrag för att få igång projektet.",
+    "Vi har inte råd att vänta.",
+])
+def test_phrase_does_not_skip_a_function_word(text):
+    assert phrase_matches(text, "resources") in ([], ["inte råd"])
+    assert "för att få" not in phrase_matches(text, "resources")
+    assert "har inte råd" not in phrase_matches(text, "resources")
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("Det saknas en strategisk plan för digitaliseringen.", "strategisk"),
+    ("Vi saknar strategiska beslut från ledningen.", "strategiska"),
+    ("De politiska prioriteringarna styr allt.", "politiska"),
+])
+def test_keyword_matches_its_regular_derivations(text, surface):
+    assert phrase_matches(text, "leadership") == [surface]
+
+
 def test_exclude_keyword_blocks_the_code_in_its_sentence_only():
     assert matched_keywords("Kulturskolan har fått nya lokaler.", "culture") == []
     assert matched_keywords("Vi handlägger ekonomiskt bistånd digitalt.", "resources") == []

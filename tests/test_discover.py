@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from qualcode.cli import cli
 from qualcode.coding.analysed import analyse_answers
 from qualcode.discover import AutoKMeans, ThemeDiscoverer
-from qualcode.discover.cluster import assign_outliers
+from qualcode.discover.cluster import small_to_noise, split_large, themed_labels
 from qualcode.discover.represent import class_tfidf, distinct_terms, representative, short_name
 from qualcode.discover.suggest import unique_id
 from qualcode.discover.units import FILLER, split_units
@@ -61,19 +61,35 @@ def test_sentence_units_split_long_answers():
     assert model.units_[1].text == "Bredbandet i byarna är dåligt."
 
 
-def test_auto_k_finds_separated_groups_without_outlier_bin():
+def test_auto_k_clusters_finer_than_separated_groups_and_never_mixes_them():
     rng = np.random.default_rng(0)
     centres = np.eye(8)[:4] * 10
     points = np.vstack([centre + rng.normal(size=(8, 8)) for centre in centres])
     model = AutoKMeans(random_state=0).fit(points)
-    assert model.n_clusters_ == 4
-    assert set(model.labels_) == {0, 1, 2, 3}
+    assert model.n_clusters_ in model.candidate_ks(len(points)) and model.n_clusters_ >= 4
+    groups = np.repeat(np.arange(4), 8)
+    assert all(len(set(groups[model.labels_ == c])) == 1 for c in range(model.n_clusters_))
 
 
-def test_noise_labels_go_to_the_nearest_cluster():
-    vectors = np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9], [0.95, 0.05]], dtype=float)
-    labels = assign_outliers(vectors, [4, 4, 7, 7, -1])
-    assert labels.tolist() == [0, 0, 1, 1, 0]
+def test_units_far_from_every_theme_stay_unthemed():
+    vectors = np.array([[1, 0], [0.99, 0.14], [0.98, -0.2], [0, 1], [0.1, 0.99], [-0.14, 0.99],
+                        [0.99, 0.1], [0.7, -0.7]], dtype=float)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    groups = list(range(len(vectors)))
+    # noise near the first theme joins it; the unit between the themes and far from both stays out
+    noisy = [4, 4, 4, 7, 7, 7, -1, -1]
+    assert themed_labels(vectors, noisy, groups, quantile=1.0, min_size=3).tolist() == [0, 0, 0, 1, 1, 1, 0, -1]
+    # with the 0.9 quantile the loosest member of a theme leaves it too
+    assert themed_labels(vectors, noisy, groups, quantile=0.9, min_size=3).tolist() == [0, 0, -1, 1, 1, 1, 0, -1]
+    # a cluster of fewer than 3 answers is no theme
+    assert small_to_noise([0, 0, 0, 1, 1, 1, 2, 2], [0, 0, 1, 2, 3, 4, 5, 6], 3).tolist() == [-1] * 3 + [0] * 3 + [-1] * 2
+
+
+def test_a_large_cluster_is_split():
+    rng = np.random.default_rng(0)
+    vectors = np.vstack([rng.normal([5, 0], 0.3, (10, 2)), rng.normal([0, 5], 0.3, (10, 2))])
+    labels = split_large(vectors, np.zeros(20, dtype=int), max_size=12)
+    assert sorted(np.bincount(labels).tolist()) == [10, 10]
 
 
 def test_class_tfidf_prefers_distinctive_terms():
@@ -175,3 +191,22 @@ def test_bad_output_folder_is_refused_before_any_work(answers_file, tmp_path):
     assert result.exit_code == 2 and "does not exist" in result.output
     result = CliRunner().invoke(cli, ["discover", str(tmp_path / "absent.csv"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and not (tmp_path / "out").exists()
+
+
+def test_labels_are_lexicon_words():
+    answers = analyse_answers(["Killar i kassan var trevliga, killar är bra.", "Färdtjänsten kom sent igen.",
+                               "Säljsamtalen var påträngande.", "Ridlektionen var rolig."])
+    _, display = split_units(answers)
+    # a wrong lemma the lexicon knows only as a rare word is shown as written
+    assert display["killa"] == "killar"
+    # compound parts in their lexicon spelling; stems that are no word never label a theme
+    assert (display["fard"], display["tjanst"]) == ("färd", "tjänst")
+    assert not display.is_label("salj") and not display.is_label("rid")
+    ranked = [("salj", 3.0, 3), ("rid", 2.0, 3), ("samtal", 1.0, 3), ("lektion", 0.5, 2)]
+    assert short_name(ranked, display) == "samtal, lektion"
+    assert distinct_terms(ranked, display, 8) == ("samtal", "lektion")
+
+
+def test_a_small_theme_is_named_from_words_of_one_answer():
+    ranked = class_tfidf([("bredband", "fiber"), ("budget",), ("pengar",)], np.array([0, 1, 1]), 2)
+    assert [term for term, _, _ in ranked[0]] == ["bredband", "fiber"]  # one unit: support 1

@@ -214,3 +214,54 @@ def test_answers_coded_here_are_analysed_once(dev_table, default_codebook_path, 
         [table.texts[i] for i, keep in enumerate(table.substantive) if keep])
     assert np.array_equal(found.model.labels_, again.labels_)
     assert [t.name for t in found.model.themes_] == [t.name for t in again.themes_]
+
+
+@pytest.mark.slow
+def test_answers_far_from_every_theme_are_listed_and_no_theme_is_a_catch_all(dev_table, tmp_path):
+    from qualcode.discover import write_discovery
+    from qualcode.discover.units import lexicon_form
+    from qualcode.language import fold
+
+    found = discover(_first(dev_table, 150), mode="fast", seed=0)
+    model = found.model
+    unthemed = int((model.labels_ < 0).sum())
+    assert 0 < unthemed < len(model.units_) / 2
+    assert f"{unthemed} answers unthemed" in found.summary
+    assert all(theme.size <= 0.15 * len(model.units_) for theme in model.themes_)
+    assert all(theme.answers >= 3 for theme in model.themes_)
+    answer_words = {word.lemma for answer in model.answers_ for word in answer.words}
+    for theme in model.themes_:
+        for word in theme.name.replace(",", " ").split():
+            assert word.lower() in answer_words or lexicon_form(fold(word)) == word.lower(), theme.name
+    write_discovery(found, tmp_path)
+    clusters = pd.read_csv(tmp_path / "clusters.csv", encoding="utf-8-sig")
+    assert int(clusters.cluster.isna().sum()) == unthemed
+    themes_md = (tmp_path / "themes.md").read_text(encoding="utf-8")
+    assert f"## Unthemed\n\n- Size: {unthemed} answers" in themes_md
+    first_unthemed = clusters.id[clusters.cluster.isna()].tolist()
+    assert any(f"({answer_id})" in themes_md.split("## Unthemed")[1] for answer_id in first_unthemed)
+
+
+def test_a_forced_number_of_clusters_themes_every_answer(dev_table):
+    found = discover(_first(dev_table, 60), mode="fast", clusters=4, seed=0)
+    assert found.model.n_clusters_ == 4 and (found.model.labels_ >= 0).all()
+
+
+def test_themes_are_counted_per_group(dev_dir, tmp_path):
+    out = tmp_path / "out"
+    args = ["discover", str(dev_dir / "responses.csv"), "--mode", "fast", "--by", "municipality", "-o", str(out), "-q"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    by = pd.read_csv(out / "themes_by.csv", encoding="utf-8-sig")
+    clusters = pd.read_csv(out / "clusters.csv", encoding="utf-8-sig")
+    table = pd.read_csv(dev_dir / "responses.csv", dtype=str).set_index("id")
+    first = clusters[clusters.cluster == 1]
+    expected = table.loc[first.id, "municipality"].value_counts()
+    counted = by[by.theme == 1].set_index("municipality")["answers"]
+    assert counted.to_dict() == expected.to_dict()
+    assert by.answers.sum() == len(clusters)  # every answer once: its theme, or theme 0 when unthemed
+    assert "- By municipality: " in (out / "themes.md").read_text(encoding="utf-8")
+    result = CliRunner().invoke(cli, args[:4] + ["--by", "kommun", "-o", str(out)])
+    assert result.exit_code == 2 and "--by kommun: no such column" in result.output
+    CliRunner().invoke(cli, args[:4] + ["-o", str(out), "-q"])
+    assert not (out / "themes_by.csv").exists()  # counts of an earlier run never stay behind

@@ -56,7 +56,7 @@ def removed_code_rows(dev_dir, codebook_path, mode="auto", seed=0):
     rows = []
     for code in codebook.active_codes:
         discovery = discover(table, codebook=_without(codebook, code.id), uncoded_only=True, seed=seed, mode=mode)
-        uncoded = len({discovery.unit_ids[i] for t in discovery.model.themes_ for i in t.members})
+        uncoded = len(set(discovery.unit_ids))  # themed or not
         purity, size, name, named = _best_theme(discovery, gold, code)
         rows.append((code.id, uncoded, discovery.model.n_clusters_, f"{purity:.0%}", size, name, named,
                      purity >= PURITY and named))

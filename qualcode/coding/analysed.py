@@ -25,6 +25,7 @@ from typing import NamedTuple
 from qualcode import language
 from qualcode.language import fold, split_compound
 from qualcode.cache import blob_store
+from qualcode.language.pipeline import repaired_text
 
 
 
@@ -45,18 +46,24 @@ class Word(NamedTuple):
 class AnalysedAnswer:
     """An answer as words and sentences; ``sentences`` are (start, end) in the original text.
     ``repaired`` is the text with OCR damage, lost å/ä/ö and words broken across lines repaired
-    (what is embedded), or None when that changed no word."""
+    (what is embedded), or None when that changed no word; ``repaired_sentences`` are its
+    sentences, one for each of ``sentences`` (None with ``repaired``)."""
 
     text: str
     words: tuple
     sentences: tuple
     has_diacritics: bool
     repaired: str | None = None
+    repaired_sentences: tuple | None = None
 
     def sentence_text(self, index):
         """The text of sentence ``index`` as it stands in the original answer."""
         start, end = self.sentences[index]
         return self.text[start:end]
+
+    def embedded_sentence(self, index):
+        """The text of sentence ``index`` as it is embedded: repaired where the answer was."""
+        return self.repaired_sentences[index] if self.repaired_sentences else self.sentence_text(index)
 
 
 DIACRITIC_LETTERS = frozenset("åäöéÅÄÖÉ")
@@ -134,8 +141,11 @@ def _view(doc):
         sentence_spans.append(span(sentence_start, sentence_end))
     repaired = doc._.repaired
     changed = repaired != source and _WORDS.findall(repaired) != _WORDS.findall(source)
-    return AnalysedAnswer(source, tuple(words), tuple(sentence_spans),
-                          not DIACRITIC_LETTERS.isdisjoint(source), repaired if changed else None)
+    if not changed:
+        return AnalysedAnswer(source, tuple(words), tuple(sentence_spans), not DIACRITIC_LETTERS.isdisjoint(source))
+    sentences = tuple(repaired_text(sentence).strip() for sentence in doc.sents) if rows else ()
+    return AnalysedAnswer(source, tuple(words), tuple(sentence_spans), not DIACRITIC_LETTERS.isdisjoint(source),
+                          repaired, sentences)
 
 
 def _identity_span(start, end):
@@ -200,10 +210,11 @@ def _text_key(text):
 
 def _encoded(answer):
     # not compressed: zlib took five times as long to read back as marshal, for 2.3 times less disk
-    return marshal.dumps((tuple(map(tuple, answer.words)), answer.sentences, answer.repaired))
+    return marshal.dumps((tuple(map(tuple, answer.words)), answer.sentences, answer.repaired,
+                          answer.repaired_sentences))
 
 
 def _decoded(text, blob):
-    words, sentences, repaired = marshal.loads(blob)
+    words, sentences, repaired, repaired_sentences = marshal.loads(blob)
     return AnalysedAnswer(text, tuple(map(_new_word, words)), sentences,
-                          not DIACRITIC_LETTERS.isdisjoint(text), repaired)
+                          not DIACRITIC_LETTERS.isdisjoint(text), repaired, repaired_sentences)

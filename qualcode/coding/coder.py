@@ -1,5 +1,5 @@
-"""The Coder: fuses lexical matching, semantic similarity and self-training into one calibrated
-score per code, decides multi-label codes and explains each one.
+"""The Coder: fuses lexical matching, semantic similarity, prose overlap and self-training into
+one calibrated score per code, decides multi-label codes and explains each one.
 
 Typical use (the CLI does exactly this)::
 
@@ -15,8 +15,10 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from qualcode.coding.analysed import analyse_answers
+from qualcode.coding.calibration import TemperatureCalibrator, agreement_labels, drawn_to_threshold, view_support
 from qualcode.coding.lemma_features import LemmaFeatures
 from qualcode.coding.lexical import LexicalMatcher
+from qualcode.coding.prose import ProseOverlap, content_words
 from qualcode.coding.result import CodingResult, Evidence, Nearest, Span
 from qualcode.coding.selftrain import SelfTrainer
 from qualcode.coding.semantic import SemanticMatcher
@@ -27,6 +29,8 @@ from qualcode.io import is_substantive
 
 MODES = ("accurate", "fast")
 DEFAULT_THRESHOLD = 0.5
+SEED_LEVEL = 1.0  # prose similarity (in code-standardised units) that seeds self-training alone
+COVERAGE_SHARE = 0.1  # the answers most similar to a code's prose that estimate keyword coverage
 MAX_KEYWORD_HITS = 2  # more distinct keywords than this add no further confidence
 
 
@@ -34,16 +38,28 @@ MAX_KEYWORD_HITS = 2  # more distinct keywords than this add no further confiden
 class FusionWeights:
     """Weights of the logistic fusion of the component scores into one probability.
 
-    Chosen on the development set jointly with a copy of its codebook that keeps only a third
-    of each code's keywords (a stand-in for codebooks less complete than the shipped one), so
-    that paraphrases found by similarity and self-training count, not only keywords.
+    One set for every codebook, chosen jointly on two development sets with codebooks of very
+    different keyword coverage (a rich one and a sparse one of four keywords a code), so that
+    neither keywords nor similarity dominate. What differs between codebooks is learned from
+    the corpus at hand (see ``similarity_alone``), not set per code.
+
+    ``semantic_bias`` is added to ``bias`` when there is a semantic signal (accurate mode), and
+    so is ``prose`` times the prose overlap (:mod:`qualcode.coding.prose`).
+    ``similarity_alone`` scales the penalty on a code that rests on similarity alone (no keyword
+    evidence): ``similarity_alone * log(1 - coverage)``, where coverage is the share of the
+    code's likely answers that the keywords find, estimated on the corpus (the answers most
+    similar to the codes' prose that have keyword evidence). Where keywords find most mentions,
+    an answer without one needs a higher similarity to be coded.
     """
 
     bias: float = -1.5
     lexical: float = 3.0
-    semantic: float = 1.5
+    semantic: float = 2.0
     self_trained: float = 1.5
     negated: float = -4.0
+    semantic_bias: float = 1.0
+    similarity_alone: float = 2.0
+    prose: float = 0.5
 
 
 @dataclass
@@ -51,6 +67,8 @@ class _Features:
     answers: list
     matches: list
     vectors: np.ndarray | None
+    sentence_vectors: np.ndarray | None
+    sentence_rows: np.ndarray | None
     lexical: np.ndarray
     negated_only: np.ndarray
     static: np.ndarray | None = None  # fast mode: answers as static word vectors
@@ -131,14 +149,17 @@ class Coder(BaseEstimator):
         self.thresholds_ = code_thresholds(self.codes_, self.threshold)
         self.embedder_ = self._built_embedder()
         self.lexical_ = LexicalMatcher(self.codes_)
+        self.vocabularies_ = self._code_vocabularies()
         self.static_ = None if self.embedder_ is not None else StaticEmbedder().fit(
             _code_texts(self.codes_), [(w.folded_lemma, w.lemma) for code in self.codes_
                                        for pattern in self.lexical_.compiled_[code.id][0]
                                        for w in pattern.words if not w.prefix])
         features = self._features(texts)
         semantic = self._fit_semantic(features)
+        self.prose_ = None if semantic is None else ProseOverlap(self.vocabularies_).fit(features.answers)
+        self.keyword_coverage_ = None if semantic is None else keyword_coverage(features.lexical, semantic)
         self._fit_self_training(texts, features, semantic)
-        self.vocabularies_ = self._code_vocabularies()
+        self._fit_calibration(texts, features, semantic)
         return features
 
     def _built_embedder(self):
@@ -151,7 +172,7 @@ class Coder(BaseEstimator):
     def _code(self, texts, features):
         semantic = self._semantic_scores(features)
         self_trained = self._self_trained_scores(texts, features)
-        probability = self._fuse(features, semantic, self_trained)
+        probability = self._calibrated(texts, features, semantic, self_trained)
         # An answer with no content ("vet ej", "-", "svårt att säga") carries no code.
         decisions = (probability >= self.thresholds_) & np.array([[is_substantive(t)] for t in texts])
         sentence_scores = self._sentence_scores(features, decisions)
@@ -175,22 +196,39 @@ class Coder(BaseEstimator):
                 positive = {m.keyword for m in hits if not m.negated}
                 lexical[i, column[code_id]] = min(len(positive), MAX_KEYWORD_HITS)
                 negated_only[i, column[code_id]] = not positive
-        vectors = None
+        vectors = sentence_vectors = sentence_rows = None
         if self.embedder_ is not None:  # OCR-damaged answers are embedded as repaired
             vectors = self.embedder_.embed([answer.repaired or answer.text for answer in answers], kind=ANSWER_KIND)
+            sentence_vectors, sentence_rows = self._sentence_vectors(answers)
         static = self.static_.vectors(answers) if self.static_ is not None else None
-        return _Features(answers, matches, vectors, lexical, negated_only, static)
+        return _Features(answers, matches, vectors, sentence_vectors, sentence_rows, lexical, negated_only, static)
+
+    def _sentence_vectors(self, answers):
+        """The vectors of the answers' sentences (each distinct sentence embedded once; a
+        one-sentence answer's is its own, read from the cache) and the answer of each."""
+        rows, sentences = [], []
+        for i, answer in enumerate(answers):
+            for k in range(len(answer.sentences)):
+                rows.append(i)
+                sentences.append(answer.embedded_sentence(k))
+        distinct = list(dict.fromkeys(sentences))
+        vectors = self.embedder_.embed(distinct, kind=ANSWER_KIND)
+        index = {text: j for j, text in enumerate(distinct)}
+        return vectors[[index[text] for text in sentences]], np.array(rows, dtype=int)
 
     # -- semantic -------------------------------------------------------------------------
     def _fit_semantic(self, features):
         self.semantic_ = None
         if self.embedder_ is None and self.static_ is None:
             return None
-        self.semantic_ = SemanticMatcher(self.codes_, self.embedder_ or self.static_).fit(_semantic_input(features))
-        return self.semantic_.score(_semantic_input(features))
+        self.semantic_ = SemanticMatcher(self.codes_, self.embedder_ or self.static_).fit(
+            _semantic_input(features), features.sentence_vectors)
+        return self._semantic_scores(features)
 
     def _semantic_scores(self, features):
-        return None if self.semantic_ is None else self.semantic_.score(_semantic_input(features))
+        if self.semantic_ is None:
+            return None
+        return self.semantic_.score(_semantic_input(features), features.sentence_vectors, features.sentence_rows)
 
     # -- self-training --------------------------------------------------------------------
     def _fit_self_training(self, texts, features, semantic):
@@ -206,6 +244,9 @@ class Coder(BaseEstimator):
         rank = features.lexical.copy()
         if semantic is not None:
             positive &= semantic > -0.5
+            # an answer whose prose-similarity picks this code out clearly seeds it too
+            picked = (semantic >= SEED_LEVEL) & (semantic >= semantic.max(axis=1, keepdims=True))
+            positive |= picked & ~features.negated_only
             negative &= semantic < 0.0
             rank = rank + semantic
         extra = self._example_rows(features)
@@ -233,25 +274,50 @@ class Coder(BaseEstimator):
         return self.lemma_features_.transform(features.answers)
 
     def _example_rows(self, features):
-        """Per code, rows of the self-training matrix that are always positive: its anchors'
-        embeddings, or in fast mode its examples' lemma features."""
+        """Per code, rows of the self-training matrix that are always positive: its positive
+        anchors' embeddings, or in fast mode its examples' lemma features."""
         if self.semantic_ is None:
             return None
         if features.vectors is None:
             return [self.lemma_features_.transform(analyse_answers(list(code.examples)), cache=False)
                     if code.examples else None for code in self.codes_]
-        anchors = self.semantic_.anchors_
-        return [self.semantic_.anchor_vectors_[[a.code_id == code.id for a in anchors]] for code in self.codes_]
+        return [self.semantic_.positive_anchor_vectors(code.id) for code in self.codes_]
 
-    # -- fusion and decision --------------------------------------------------------------
-    def _fuse(self, features, semantic, self_trained):
+    # -- fusion, calibration and decision --------------------------------------------------
+    def _fused_logit(self, features, semantic, self_trained, prose=None):
         w = self.weights
         logit = w.bias + w.lexical * features.lexical + w.negated * features.negated_only
         if semantic is not None:
-            logit = logit + w.semantic * semantic
+            prose = self.prose_.score(features.answers) if prose is None else prose
+            logit = logit + w.semantic_bias + w.semantic * semantic + w.prose * prose
+            logit = logit + w.similarity_alone * np.log(1 - self.keyword_coverage_) * (features.lexical == 0)
         learned = np.nan_to_num(_logit(self_trained), nan=0.0)
-        logit = logit + w.self_trained * learned
-        return 1.0 / (1.0 + np.exp(-logit))
+        return logit + w.self_trained * learned
+
+    def _fit_calibration(self, texts, features, semantic):
+        """Accurate mode: rescale the fused log-odds on the corpus's agreement pseudo-labels
+        (see :mod:`qualcode.coding.calibration`); fast mode keeps the fused scores."""
+        self.calibrator_ = None
+        self.calibration_held_back_ = {}
+        if semantic is None:
+            return
+        self_trained = self._self_trained_scores(texts, features)
+        positive, negative = agreement_labels(features.lexical, features.negated_only, semantic, self_trained,
+                                              SEED_LEVEL)
+        logits = self._fused_logit(features, semantic, self_trained)
+        self.calibrator_ = TemperatureCalibrator(seed=self.seed).fit(logits, positive, negative)
+        self.calibration_held_back_ = dict(zip(texts, self.calibrator_.held_back_))
+
+    def _calibrated(self, texts, features, semantic, self_trained):
+        """The fused scores; in accurate mode rescaled and drawn towards the threshold where
+        the signals disagree (see :mod:`qualcode.coding.calibration`)."""
+        if self.calibrator_ is None:
+            return 1.0 / (1.0 + np.exp(-self._fused_logit(features, semantic, self_trained)))
+        prose = self.prose_.score(features.answers)
+        factors = [self.calibration_held_back_.get(text, self.calibrator_.factor_) for text in texts]
+        probability = self.calibrator_.transform(self._fused_logit(features, semantic, self_trained, prose), factors)
+        support = view_support(features.lexical, features.negated_only, semantic, prose, self_trained)
+        return drawn_to_threshold(probability, self.thresholds_, support)
 
     # -- evidence -------------------------------------------------------------------------
     def _evidence(self, i, features, semantic, self_trained, probability, decided, sentence_scores):
@@ -313,7 +379,7 @@ class Coder(BaseEstimator):
     def _code_vocabularies(self):
         """Per code, the folded lemmas of its label, description, inclusion rule and examples, and
         its keywords' compiled lemmas (so that a keyword edit analyses no text anew)."""
-        return [_content_words(answer) | {word.folded_lemma for pattern in self.lexical_.compiled_[code.id][0]
+        return [content_words(answer) | {word.folded_lemma for pattern in self.lexical_.compiled_[code.id][0]
                                           for word in pattern.words}
                 for code, answer in zip(self.codes_, analyse_answers(_code_texts(self.codes_)))]
 
@@ -326,10 +392,6 @@ def _semantic_input(features):
 def _code_texts(codes):
     """Per code, its label, description, inclusion rule and examples as one text."""
     return [" ".join([code.label, code.description, code.include or "", *code.examples]) for code in codes]
-
-
-def _content_words(answer):
-    return {part for word in answer.words if not word.is_stop for part in (word.folded_lemma, *word.parts)}
 
 
 def _overlaps(answer, vocabularies):
@@ -345,6 +407,16 @@ def _overlaps(answer, vocabularies):
 def _positive_matches(features, i, code_id):
     """The keyword matches of ``code_id`` in answer ``i`` that are not negated."""
     return [m for m in features.matches[i].get(code_id, []) if not m.negated]
+
+
+def keyword_coverage(lexical, semantic, share=COVERAGE_SHARE, most=0.9):
+    """The share of a code's answers that its keywords find, estimated on the corpus: of each
+    code's answers most similar to its prose (the top ``share``, at least five), those with
+    keyword evidence, averaged over the codes and capped at ``most``."""
+    if not len(lexical):
+        return 0.0
+    order = np.argsort(-semantic, axis=0, kind="stable")[:max(5, int(share * len(lexical)))]
+    return float(min(most, np.take_along_axis(lexical > 0, order, axis=0).mean()))
 
 
 def code_thresholds(codes, threshold=None):

@@ -3,6 +3,13 @@
 SPEC semantics: a bare word matches every inflection (lemma) and every compound that contains
 it; matching ignores case and lost diacritics; a quoted phrase matches its words in order, each
 inflected; a trailing ``*`` is a prefix match, also on compound parts.
+
+Two refinements keep that true to the meaning: a bare word also matches its regular adjective
+and verb derivations ("strategi" matches "strategisk", "politik" "politiska", "digital"
+"digitalisering"); and a phrase may skip a word between its own words only when that word does
+not change the phrase ("inte riktigt råd", "brist på kvalificerad personal", "missar jag
+anslutningen"), never a conjunction, an infinitive marker or a negator ("för få" does not match
+"för att få", "ha råd" not "har inte råd").
 """
 from dataclasses import dataclass
 
@@ -11,6 +18,15 @@ from qualcode.coding.analysed import analysis_fingerprint
 from qualcode.language import fold, lemmatise
 
 MAX_PHRASE_GAP = 1  # words a phrase may skip between its own words ("inte riktigt råd")
+# Words a phrase never skips (folded): they start a new clause or an infinitive, or negate,
+# so the phrase's words no longer belong together ("för att få" is not "för få").
+GAP_BREAKERS = frozenset({"att", "och", "eller", "men", "utan", "som", "om", "nar", "eftersom", "da",
+                          "inte", "ej", "icke", "aldrig"})
+# Regular derivations of a folded lemma that ends in a consonant (noun or adjective ->
+# adjective, verb, verbal noun); "-i" takes "-sk" (strategisk), "-ik" becomes "-isk" (politisk).
+DERIVATION_SUFFIXES = ("isk", "ell", "isera", "iserad", "isering")
+VOWELS = frozenset("aeiouyåäöé")
+MIN_DERIVED_STEM = 5  # shorter stems derive too many unrelated words
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +37,7 @@ class WordPattern:
     folded_lemma: str
     folded_form: str
     prefix: bool
+    derived: frozenset = frozenset()
 
     def matches(self, word, lenient_diacritics):
         """Whether analysed ``word`` is this word, an inflection of it or a compound holding it."""
@@ -28,6 +45,8 @@ class WordPattern:
             return word.folded.startswith(self.folded_form) or any(
                 part.startswith(self.folded_form) for part in word.parts)
         if word.lemma == self.lemma or self.folded_lemma in word.parts:
+            return True
+        if self.derived and (word.folded_lemma in self.derived or not self.derived.isdisjoint(word.parts)):
             return True
         if lenient_diacritics or self.lemma == self.folded_lemma:
             return word.folded_lemma == self.folded_lemma or word.folded == self.folded_form
@@ -52,6 +71,8 @@ class KeywordPattern:
                 if pattern.matches(words[candidate], lenient):
                     position = candidate
                     break
+                if not _may_skip(words[candidate]):
+                    return None
             else:
                 return None
         return position
@@ -78,9 +99,27 @@ def keyword_lemmas(keywords):
     return lemmas
 
 
+def derivations(folded_lemma):
+    """The regular derivations of a folded lemma: ``derivations("strategi")`` holds "strategisk"."""
+    if len(folded_lemma) < MIN_DERIVED_STEM:
+        return frozenset()
+    if folded_lemma.endswith("ik"):
+        return frozenset({folded_lemma[:-2] + "isk"})
+    if folded_lemma.endswith("i"):
+        return frozenset({folded_lemma + "sk"})
+    if folded_lemma[-1] in VOWELS:
+        return frozenset()
+    return frozenset(folded_lemma + suffix for suffix in DERIVATION_SUFFIXES)
+
+
+def _may_skip(word):
+    """Whether a phrase may pass over ``word`` between two of its own words."""
+    return word.folded not in GAP_BREAKERS
+
+
 def _word_pattern(word, lemmas):
     if word.endswith("*"):
         stem = fold(word.rstrip("*"))
         return WordPattern(stem, stem, stem, prefix=True)
     lemma = lemmas.get(word) or lemmatise(word)
-    return WordPattern(lemma, fold(lemma), fold(word), prefix=False)
+    return WordPattern(lemma, fold(lemma), fold(word), prefix=False, derived=derivations(fold(lemma)))

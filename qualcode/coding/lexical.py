@@ -33,7 +33,7 @@ class PatternIndex:
             if first.prefix:
                 self.prefixed.append((key, pattern))
             else:
-                for form in dict.fromkeys((first.folded_lemma, first.folded_form)):
+                for form in dict.fromkeys((first.folded_lemma, first.folded_form, *sorted(first.derived))):
                     self.by_form[form].append((key, pattern))
         self.prefixes = tuple(pattern.words[0].folded_form for _, pattern in self.prefixed)
         self._starts = ({}, {})

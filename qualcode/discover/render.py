@@ -2,29 +2,59 @@
 import base64
 import html
 
+import numpy as np
+
 from qualcode.discover.represent import shortened
 from qualcode.io.escape import markdown_text as md
 
 MAX_QUOTE_CHARS = 400
 SHOWN_CODES = 3
+SHOWN_UNTHEMED = 30  # unthemed units listed in themes.md/.html (clusters.csv lists them all)
+UNTHEMED_TITLE = "Unthemed"
+SHOWN_GROUPS = 8  # groups named per theme in themes.md/.html (themes_by.csv has them all)
 
 
 def theme_sections(discovery):
     """Per theme, the plain facts every renderer shows: title, size line, relation line, quotes."""
     model = discovery.model
     total = len(model.units_)
+    counts = discovery.group_counts()
     sections = []
     for theme in model.themes_:
         relation = discovery.relations[theme.id] if discovery.coded else None
         sections.append({
             "title": f"{theme.id + 1}. {theme.name}",
             "size": _size(theme, total, discovery.unit_word),
+            "groups": "" if counts is None else _groups(counts[counts.theme == theme.id + 1], discovery.by),
             "terms": ", ".join(theme.terms),
             "relation": _relation_line(relation, discovery),
             "quotes": [(shortened(model.units_[i].text, MAX_QUOTE_CHARS), discovery.unit_ids[i])
                        for i in theme.quotes],
         })
     return sections
+
+
+def unthemed_section(discovery):
+    """The units far from every theme: title, size line and up to ``SHOWN_UNTHEMED`` of them
+    (those closest to a theme first, as the ones most worth a look)."""
+    model = discovery.model
+    unthemed = np.flatnonzero(model.labels_ < 0)
+    if not len(unthemed):
+        return None
+    order = unthemed[np.argsort(model.distances_[unthemed], kind="stable")][:SHOWN_UNTHEMED]
+    answers = len({model.units_[i].answer for i in unthemed})
+    size = f"{len(unthemed)} {discovery.unit_word} ({len(unthemed) / len(model.units_):.0%})"
+    size += "" if discovery.unit_word == "answers" else f" from {answers} answers"
+    return {"title": UNTHEMED_TITLE, "size": f"{size}, far from every theme or in none big enough",
+            "quotes": [(shortened(model.units_[i].text, MAX_QUOTE_CHARS), discovery.unit_ids[i]) for i in order]}
+
+
+def _groups(rows, column):
+    """"By municipality: Luleå 12 (30%), Kiruna 5 (8%), ...": answers per group, with the share
+    of that group's answers, largest first."""
+    shown = [f"{row[column]} {row.answers} ({row.share:.0%})" for _, row in rows.head(SHOWN_GROUPS).iterrows()]
+    more = f", {len(rows) - SHOWN_GROUPS} more groups" if len(rows) > SHOWN_GROUPS else ""
+    return f"By {column}: {', '.join(shown)}{more}"
 
 
 def _size(theme, total, unit_word):
@@ -55,10 +85,16 @@ def themes_markdown(discovery, map_name):
              f"![Map of the {discovery.unit_word}]({map_name})", ""]
     for section in theme_sections(discovery):
         lines += [f"## {md(section['title'])}", "", f"- Size: {section['size']}", f"- Words: {md(section['terms'])}"]
+        if section["groups"]:
+            lines.append(f"- {md(section['groups'])}")
         if section["relation"]:
             lines.append(f"- Codebook: {md(section['relation'])}")
         lines.append("")
         lines += [f"> {md(quote)} ({md(str(answer_id))})\n" for quote, answer_id in section["quotes"]]
+    unthemed = unthemed_section(discovery)
+    if unthemed:
+        lines += [f"## {unthemed['title']}", "", f"- Size: {unthemed['size']}", ""]
+        lines += [f"> {md(quote)} ({md(str(answer_id))})\n" for quote, answer_id in unthemed["quotes"]]
     return "\n".join(lines)
 
 
@@ -78,9 +114,15 @@ def themes_html(discovery, png):
     for section in theme_sections(discovery):
         parts += [f"<h2>{escape(section['title'])}</h2>",
                   f"<p class=\"meta\">Size: {escape(section['size'])}<br>Words: {escape(section['terms'])}"
+                  + (f"<br>{escape(section['groups'])}" if section["groups"] else "")
                   + (f"<br>Codebook: {escape(section['relation'])}" if section["relation"] else "") + "</p>"]
         parts += [f"<blockquote>{escape(quote)} <small>({escape(str(answer_id))})</small></blockquote>"
                   for quote, answer_id in section["quotes"]]
+    unthemed = unthemed_section(discovery)
+    if unthemed:
+        parts += [f"<h2>{unthemed['title']}</h2>", f"<p class=\"meta\">Size: {escape(unthemed['size'])}</p>"]
+        parts += [f"<blockquote>{escape(quote)} <small>({escape(str(answer_id))})</small></blockquote>"
+                  for quote, answer_id in unthemed["quotes"]]
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -119,6 +161,10 @@ def map_png(model, dpi=110):
     points, labels = model.map_, model.labels_
     size = 6 if len(points) > 2000 else 18
     colours = plt.get_cmap("tab20")
+    outside = points[labels < 0]
+    if len(outside):
+        axes.scatter(outside[:, 0], outside[:, 1], color="#cccccc", s=size, alpha=0.5, linewidths=0,
+                     label=UNTHEMED_TITLE.lower())
     for theme in model.themes_:
         inside = points[labels == theme.id]
         axes.scatter(inside[:, 0], inside[:, 1], color=colours(_distinct(theme.id)), s=size, alpha=0.6,

@@ -39,8 +39,10 @@ def class_tfidf(unit_terms, labels, n_clusters, weight=None):
 
 
 def _ranked(terms, scores, counts, support, top=20):
+    """The top terms used by ``support`` units; by any unit when no term is (a small theme)."""
     order = np.argsort(-scores, kind="stable")
-    order = [i for i in order if counts[i] >= support and scores[i] > 0][:top]
+    order = ([i for i in order if counts[i] >= support and scores[i] > 0][:top]
+             or [i for i in order if counts[i] >= 1 and scores[i] > 0][:top])
     return [(str(terms[i]), float(scores[i]), int(counts[i])) for i in order]
 
 
@@ -48,6 +50,8 @@ def short_name(ranked, display, words=NAME_WORDS):
     """A name from the top terms: up to ``words`` distinct words, a phrase kept whole when it ranks."""
     chosen, used = [], set()
     for term, _, _ in ranked:
+        if not _is_label(term, display):
+            continue
         parts = term.split(" ")
         if used.intersection(parts) or any(_overlaps(part, used) for part in parts):
             continue
@@ -65,6 +69,8 @@ def distinct_terms(ranked, display, n):
     of a term already listed ("verk" and "stad" after "verkstad", "dålig service" after both)."""
     listed, words = [], set()
     for term, _, _ in ranked:
+        if not _is_label(term, display):
+            continue
         parts = term.split(" ")
         if all(any(part in word for word in words) for part in parts):
             continue
@@ -73,6 +79,12 @@ def distinct_terms(ranked, display, n):
         if len(listed) == n:
             break
     return tuple(listed)
+
+
+def _is_label(term, display):
+    """True when ``display`` (see :func:`~qualcode.discover.units.display_forms`) has every word
+    of ``term`` as a word of the answers or the lexicon; any term when it cannot tell."""
+    return display.is_label(term) if hasattr(display, "is_label") else True
 
 
 def _overlaps(part, used):

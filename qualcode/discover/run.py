@@ -4,6 +4,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from qualcode.coding.analysed import analyse_answers
@@ -17,7 +18,7 @@ from qualcode.discover.units import display_forms, split_units
 from qualcode.errors import InputError, located
 
 OUTPUT_FILES = ("clusters.csv", "themes.md", "themes.html", "map.png", "suggested_codebook.yaml",
-                "suggestions.md")
+                "suggestions.md", "themes_by.csv")
 
 
 @dataclass
@@ -37,10 +38,29 @@ class Discovery:
     candidate_ids: dict
     embedding: EmbeddingChoice
     summary: str
+    by: str | None = None
+    unit_groups: list | None = None  # each unit's value of the ``by`` column
+
+    def group_counts(self):
+        """Answers per theme and group of ``by`` (None without it): a DataFrame of ``theme``,
+        ``name``, the group column, ``answers`` (each answer counted once) and ``share`` (of
+        that group's clustered answers); theme 0 holds the unthemed ones."""
+        if self.by is None:
+            return None
+        model = self.model
+        frame = pd.DataFrame({"theme": np.where(model.labels_ >= 0, model.labels_ + 1, 0),
+                              self.by: self.unit_groups, "answer": [u.answer for u in model.units_]})
+        counts = frame.drop_duplicates().groupby(["theme", self.by], sort=False).size().rename("answers")
+        counts = counts.reset_index().sort_values(["theme", "answers"], ascending=[True, False], kind="stable")
+        totals = frame.drop_duplicates([self.by, "answer"]).groupby(self.by).size()
+        counts["share"] = (counts["answers"] / counts[self.by].map(totals)).round(4)
+        names = {theme.id + 1: theme.name for theme in model.themes_}
+        counts.insert(1, "name", counts["theme"].map(names).fillna("(unthemed)"))
+        return counts.reset_index(drop=True)
 
 
 def discover(table, codebook=None, uncoded_only=False, unit="answer", clusters="auto", seed=0,
-             embedder="default", mode="auto", question=None):
+             embedder="default", mode="auto", question=None, by=None):
     """Find the themes of ``table``'s substantive answers and relate them to ``codebook``.
 
     The answers' codes come from the table's ``codes`` column when it has one (a table written
@@ -48,8 +68,13 @@ def discover(table, codebook=None, uncoded_only=False, unit="answer", clusters="
     ``uncoded_only`` keeps the answers that carry no code; ``question`` (a name or a list of
     names in the table's question column) keeps the answers to those questions. ``mode`` is
     "accurate" (``embedder``, E5 by default), "fast" (LSA) or "auto" (see
-    :func:`~qualcode.discover.modes.choose_embedding`).
+    :func:`~qualcode.discover.modes.choose_embedding`). ``by`` names a column whose groups
+    (municipality, role, ...) each theme's answers are counted in.
     """
+    if by is not None:
+        from qualcode.coding.coded import require_column
+
+        require_column(table.frame, by, table.attribute_columns, table.source or "answers")
     if question:
         table = answers_to(table, question)
     source = str(table.source or "answers")
@@ -79,6 +104,7 @@ def discover(table, codebook=None, uncoded_only=False, unit="answer", clusters="
         unit_codes=codes_per_unit, relations=relations, codebook=codebook, missing=missing, draft=draft,
         candidate_ids=candidate_ids, embedding=choice,
         summary=_summary(table, rows, model, uncoded_only, clusters, seed, choice, question),
+        by=by, unit_groups=None if by is None else [str(table.frame[by].iat[rows[u.answer]]) for u in model.units_],
     )
 
 
@@ -164,12 +190,14 @@ def _summary(table, rows, model, uncoded_only, clusters, seed, choice, question)
     left_out = [f"{empty} without content"]
     if uncoded_only:
         left_out.append(f"{len(table) - empty - len(rows)} already coded")
-    how = (f"k = {model.n_clusters_} chosen by silhouette" if clusters == "auto"
+    unthemed = int((model.labels_ < 0).sum())
+    how = ("k-means, k chosen by silhouette; units far from every theme left unthemed" if clusters == "auto"
            else f"k = {model.n_clusters_} as asked")
     units = f" ({len(model.units_)} sentences)" if model.unit == "sentence" else ""
     asked = [question] if isinstance(question, str) else list(question or ())
     to = f" to question {', '.join(asked)}" if asked else ""
-    return (f"{len(rows)} of {len(table)} answers{to}{units} in {model.n_clusters_} themes ({how}); "
+    return (f"{len(rows)} of {len(table)} answers{to}{units} in {model.n_clusters_} themes, "
+            f"{unthemed} {model.unit}s unthemed ({how}); "
             f"left out: {', '.join(left_out)}. Seed {seed}, embedding: {choice}.")
 
 
@@ -206,15 +234,21 @@ def write_discovery(discovery, folder, inputs=()):
         else:  # nothing to suggest: a draft left by an earlier run would mislead
             outputs.remove(paths.pop("suggested_codebook.yaml"))
         outputs.write_text(paths["suggestions.md"], suggestions_markdown(discovery))
+        if discovery.by is not None:
+            outputs.write_table(paths["themes_by.csv"], discovery.group_counts())
+        else:  # no groups asked for: counts left by an earlier run would mislead
+            outputs.remove(paths.pop("themes_by.csv"))
     return list(paths.values())
 
 
 def clusters_frame(discovery):
-    """One row per unit: ``id``, ``sentence`` (sentence units only), ``cluster`` (theme number), ``distance``."""
+    """One row per unit: ``id``, ``sentence`` (sentence units only), ``cluster`` (theme number,
+    empty for an unthemed unit), ``distance`` (to its theme's centre, or the nearest theme's)."""
     model = discovery.model
     frame = pd.DataFrame({"id": discovery.unit_ids})
     if model.unit == "sentence":
         frame["sentence"] = [u.sentence for u in model.units_]
-    frame["cluster"] = model.labels_ + 1
+    frame["cluster"] = pd.array(np.where(model.labels_ >= 0, model.labels_ + 1, 0), dtype="Int64")
+    frame.loc[model.labels_ < 0, "cluster"] = pd.NA  # unthemed: far from every theme
     frame["distance"] = model.distances_.round(4)
     return frame

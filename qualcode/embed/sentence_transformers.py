@@ -1,4 +1,5 @@
 """Any sentence-transformers model folder already on disk (the ``st`` extra)."""
+import hashlib
 import os
 from pathlib import Path
 
@@ -32,6 +33,7 @@ class SentenceTransformerEmbedder(Embedder):
         except Exception as error:  # the library raises many types for a broken folder
             raise InputError(f"{path}: cannot load it as a sentence-transformers model: {error}") from error
         self.name = f"sentence-transformers:{folder.resolve()}"
+        self._identity = f"{self.name}:{_folder_version(folder)}"
         dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = dimension()
         self.batch_size = batch_size
@@ -42,3 +44,13 @@ class SentenceTransformerEmbedder(Embedder):
             texts = [self._prefixes[kind] + text for text in texts]
         return self._model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
                                   show_progress_bar=False)
+
+
+def _folder_version(folder):
+    """A hash of the model folder's files (names, sizes, modification times): a model saved
+    again in the same folder gets embeddings of its own."""
+    digest = hashlib.sha1()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]

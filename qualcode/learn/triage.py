@@ -6,6 +6,9 @@ the room on that side: ``(s - t) / (1 - t)`` above the threshold, ``(t - s) / t`
 is a score on the threshold and 1 a score of 0 or 1. An answer is only as certain as its least
 certain code: ``certainty = min over codes``. The machine codes an answer alone when its
 certainty reaches the triage level; every code of it is then far from its threshold.
+
+In accurate mode the scores are calibrated on the corpus's own agreement signals (see
+:mod:`qualcode.coding.calibration`), so the certainty is read on levels that mean what they say.
 """
 from dataclasses import dataclass
 
