@@ -74,9 +74,10 @@ def speed(folder, n, settings, other_tree=None):
 
 
 def with_static_vectors(cache):
-    """A fresh cache folder holding only the distilled static word vectors."""
+    """A fresh cache folder holding only the distilled static word vectors (the table and the
+    codebook words the teacher embedded once: a one-time cost per machine and codebook)."""
     cache.mkdir(parents=True, exist_ok=True)
-    for path in cache_dir().glob("static-*.npz"):
+    for path in cache_dir().glob("static-*"):
         shutil.copy(path, cache / path.name)
 
 

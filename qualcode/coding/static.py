@@ -15,7 +15,7 @@ from scipy import sparse
 from qualcode.cache import blob_store
 from qualcode.coding.analysed import analyse_answers
 from qualcode.embed import Embedder, get_embedder, normalise_rows
-from qualcode.embed.static import sif_weights, static_table
+from qualcode.embed.static import model_fingerprint, sif_weights, static_table
 
 
 class StaticEmbedder(Embedder):
@@ -51,11 +51,12 @@ class StaticEmbedder(Embedder):
         return self
 
     def _teacher_vectors(self, words):
-        """The teacher's vectors of ``words``, kept in the cache folder under the teacher's name
-        and the word: building the teacher (10 s for torch on a busy machine) is skipped when
+        """The teacher's vectors of ``words``, kept in the cache folder under the teacher's name,
+        its model's version and the word: building the teacher (10 s for torch on a busy machine) is skipped when
         every word was embedded before."""
         store = blob_store("static-words.sqlite")
-        keys = [hashlib.blake2b(f"{self.teacher}\0{word}".encode(), digest_size=16).digest() for word in words]
+        teacher = f"{self.teacher}\0{model_fingerprint(self.teacher)}"  # the model's version, not only its name
+        keys = [hashlib.blake2b(f"{teacher}\0{word}".encode(), digest_size=16).digest() for word in words]
         found = store.get_many(keys, decode=lambda key, blob: np.frombuffer(blob, dtype=np.float32))
         missing = [(key, word) for key, word in zip(keys, words) if key not in found]
         if missing:
