@@ -8,6 +8,7 @@ counts by its rarity in the corpus (IDF) and is divided among the codes whose pr
 the sums are standardised per code over the corpus and centred per answer, like similarity.
 """
 import numpy as np
+from scipy import sparse
 
 
 def content_words(answer):
@@ -41,6 +42,12 @@ class ProseOverlap:
             for word in vocabulary:
                 shared[word] = shared.get(word, 0) + 1
         self.shared_ = shared
+        # one row per word of any code's vocabulary: its weight in each code that holds it
+        self.columns_ = {word: k for k, word in enumerate(shared)}
+        self.weights_ = np.zeros((len(shared), len(self.vocabularies)))
+        for j, vocabulary in enumerate(self.vocabularies):
+            for word in vocabulary:
+                self.weights_[self.columns_[word], j] = self.idf_.get(word, self.unseen_idf_) / shared[word]
         raw = self.raw_overlap(answers)
         self.mean_ = raw.mean(axis=0) if len(raw) else np.zeros(len(self.vocabularies))
         self.std_ = (raw.std(axis=0) if len(raw) else np.zeros(len(self.vocabularies))) + 1e-6
@@ -48,12 +55,15 @@ class ProseOverlap:
 
     def raw_overlap(self, answers):
         """Per answer and code, the summed weight of the code's words in the answer."""
-        overlap = np.zeros((len(answers), len(self.vocabularies)))
+        rows, columns = [], []
         for i, words in enumerate(map(content_words, answers)):
-            for j, vocabulary in enumerate(self.vocabularies):
-                overlap[i, j] = sum(self.idf_.get(word, self.unseen_idf_) / self.shared_[word]
-                                    for word in words & vocabulary)
-        return overlap
+            for word in words:
+                column = self.columns_.get(word)
+                if column is not None:
+                    rows.append(i)
+                    columns.append(column)
+        present = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(answers), len(self.columns_)))
+        return np.asarray(present @ self.weights_)
 
     def score(self, answers):
         """Standardised, answer-centred overlap: shape (n, codes)."""
