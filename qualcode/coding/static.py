@@ -15,6 +15,7 @@ from scipy import sparse
 from qualcode.cache import blob_store
 from qualcode.coding.analysed import analyse_answers
 from qualcode.embed import Embedder, get_embedder, normalise_rows
+from qualcode.embed.cache import cached_vector
 from qualcode.embed.static import model_fingerprint, sif_weights, static_table
 
 
@@ -40,7 +41,7 @@ class StaticEmbedder(Embedder):
             if folded_lemma not in self.index_ and lemma.isalpha():
                 missing.setdefault(folded_lemma, lemma)
         if missing:
-            raw = self._teacher_vectors(list(missing.values()))
+            raw = self._teacher_vectors(list(missing.values()), len(table.mean))
             self.index_.update({key: len(self.index_) + i for i, key in enumerate(missing)})
             vectors.append(table.project(raw))
             weights.append(sif_weights(missing.values()))
@@ -50,14 +51,14 @@ class StaticEmbedder(Embedder):
         self._rows = {}
         return self
 
-    def _teacher_vectors(self, words):
+    def _teacher_vectors(self, words, dim):
         """The teacher's vectors of ``words``, kept in the cache folder under the teacher's name,
         its model's version and the word: building the teacher (10 s for torch on a busy machine) is skipped when
         every word was embedded before."""
         store = blob_store("static-words.sqlite")
         teacher = f"{self.teacher}\0{model_fingerprint(self.teacher)}"  # the model's version, not only its name
         keys = [hashlib.blake2b(f"{teacher}\0{word}".encode(), digest_size=16).digest() for word in words]
-        found = store.get_many(keys, decode=lambda key, blob: np.frombuffer(blob, dtype=np.float32))
+        found = store.get_many(keys, decode=lambda key, blob: cached_vector(blob, dim))  # a damaged entry is a miss
         missing = [(key, word) for key, word in zip(keys, words) if key not in found]
         if missing:
             raw = get_embedder(self.teacher).embed([word for _, word in missing], kind="query")

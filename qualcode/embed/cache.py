@@ -37,7 +37,7 @@ class CachedEmbedder(Embedder):
 
     def _embed(self, texts, kind):
         keys = [text_key(self.identity, kind, text) for text in texts]
-        found = self._vectors().get_many(keys, decode=lambda key, blob: _vector(blob, self.dim))
+        found = self._vectors().get_many(keys, decode=lambda key, blob: cached_vector(blob, self.dim))
         missing = list(dict.fromkeys(key for key in keys if key not in found))
         if missing:
             text_of = dict(zip(keys, texts))
@@ -50,7 +50,7 @@ class CachedEmbedder(Embedder):
         return self._store or blob_store(self._file_name)
 
 
-def _vector(blob, dim):
+def cached_vector(blob, dim):
     """A cached vector; ValueError for one that is not ``dim`` float32 values (a damaged entry)."""
     vector = np.frombuffer(blob, dtype=np.float32)
     if vector.shape != (dim,):
@@ -58,4 +58,4 @@ def _vector(blob, dim):
     return vector
 
 
-__all__ = ["CachedEmbedder", "cache_dir", "text_key"]
+__all__ = ["CachedEmbedder", "cache_dir", "cached_vector", "text_key"]
