@@ -50,3 +50,30 @@ def pytest_configure(config):
     # Fast mode's static word vectors over wordfreq's 300 most frequent words, not 20,000:
     # distilling them runs E5 once per word.
     os.environ.setdefault("QUALCODE_STATIC_VOCABULARY", "300")
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One headless Chromium for the browser tests of the session (skips when it is missing)."""
+    from workspace_support import chromium
+
+    playwright, started = chromium()
+    yield started
+    started.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def browser(chromium_browser):
+    """A browser context of its own for each test, closed with its pages after it."""
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def screenshots(tmp_path):
+    """Where a test keeps its screenshots: QUALCODE_SCREENSHOTS=DIR keeps them for checking by eye."""
+    folder = Path(os.environ.get("QUALCODE_SCREENSHOTS") or tmp_path / "screens")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

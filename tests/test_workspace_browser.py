@@ -4,10 +4,8 @@ flow end to end, verify mode, undo and editing, code search, apply to similar, e
 Set QUALCODE_SCREENSHOTS=DIR to keep a screenshot of each screen there (for checking by eye).
 """
 import importlib.util
-import os
 import re
 import statistics
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,33 +13,8 @@ import pytest
 from qualcode.api import open_project
 from qualcode.workspace import Project
 from qualcode.workspace.server import Workspace
-from workspace_support import ROOT, SCRIPT, ServedWorkspace, chromium, project_copy
+from workspace_support import CHANGED, ROOT, SAVED, SCRIPT, ServedWorkspace, project_copy
 
-CHANGED = "(before) => { const c = window.qualcode.current; return !c || c.id !== before; }"
-SAVED = "() => window.qualcode.outbox.length === 0 && !window.qualcode.sending"
-
-
-@pytest.fixture(scope="module")
-def chromium_browser():
-    playwright, started = chromium()
-    yield started
-    started.close()
-    playwright.stop()
-
-
-@pytest.fixture
-def browser(chromium_browser):
-    """A browser context of its own for each test, closed with its pages after it."""
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 860})
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def screenshots(tmp_path):
-    folder = Path(os.environ.get("QUALCODE_SCREENSHOTS") or tmp_path / "screens")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def open_page(browser, url):

@@ -5,9 +5,7 @@ as one line on the screen.
 
 Set QUALCODE_SCREENSHOTS=DIR to keep a screenshot of each screen there (for checking by eye).
 """
-import os
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -16,29 +14,7 @@ from qualcode.codebook import load_codebook
 from qualcode.workspace import Project
 from qualcode.workspace.edit import CodebookEditor, standing_counts
 from qualcode.workspace.server import Workspace
-from workspace_support import CODEBOOK, ServedWorkspace, chromium, project_copy
-
-
-@pytest.fixture(scope="module")
-def chromium_browser():
-    playwright, started = chromium()
-    yield started
-    started.close()
-    playwright.stop()
-
-
-@pytest.fixture
-def browser(chromium_browser):
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def screenshots(tmp_path):
-    folder = Path(os.environ.get("QUALCODE_SCREENSHOTS") or tmp_path / "screens")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+from workspace_support import CODEBOOK, ServedWorkspace, project_copy
 
 
 @pytest.fixture

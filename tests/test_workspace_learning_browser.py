@@ -3,24 +3,10 @@ import statistics
 import threading
 import time
 
-import pytest
-
 from qualcode.workspace import Project
 from qualcode.workspace.server import Workspace
-from workspace_support import ServedWorkspace, chromium, project_copy
+from workspace_support import CHANGED, SAVED, ServedWorkspace, project_copy
 
-CHANGED = "(before) => { const c = window.qualcode.current; return !c || c.id !== before; }"
-SAVED = "() => window.qualcode.outbox.length === 0 && !window.qualcode.sending"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright, started = chromium()
-    context = started.new_context(viewport={"width": 1280, "height": 860})
-    yield context
-    context.close()
-    started.close()
-    playwright.stop()
 
 
 class Retraining:

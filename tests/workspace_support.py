@@ -103,3 +103,8 @@ def chromium():
     playwright = sync_api.sync_playwright().start()
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     return playwright, browser
+
+
+# what the browser tests wait for: the card changed from ``before`` (or none is left); every save sent
+CHANGED = "(before) => { const c = window.qualcode.current; return !c || c.id !== before; }"
+SAVED = "() => window.qualcode.outbox.length === 0 && !window.qualcode.sending"
