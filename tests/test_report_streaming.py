@@ -32,6 +32,18 @@ def undated(path):
     return DATED.sub("DATE", path.read_text(encoding="utf-8-sig"))
 
 
+def trained_model(dev_dir, codebook, folder, n):
+    """The first ``n`` dev answers written to ``folder`` and a fast model trained on their gold
+    codes: (answers path, model path)."""
+    responses = pd.read_csv(dev_dir / "responses.csv", dtype=str, keep_default_na=False).iloc[:n]
+    gold = pd.read_csv(dev_dir / "gold.csv", dtype=str, keep_default_na=False)
+    answers, gold_path, model = folder / "svar.csv", folder / "gold.csv", folder / "model.npz"
+    responses.to_csv(answers, index=False)
+    gold[gold["id"].isin(responses["id"])].to_csv(gold_path, index=False)
+    run("train", answers, "--gold", gold_path, "--codebook", codebook, "-o", model, *FAST)
+    return answers, model
+
+
 @pytest.mark.slow
 def test_a_report_coded_in_chunks_is_the_report_coded_whole(dev_dir, default_codebook_path, tmp_path):
     answers = dev_dir / "responses.csv"
@@ -44,12 +56,7 @@ def test_a_report_coded_in_chunks_is_the_report_coded_whole(dev_dir, default_cod
 
 
 def test_report_codes_with_a_trained_model_and_a_threshold_like_code(dev_dir, default_codebook_path, tmp_path):
-    responses = pd.read_csv(dev_dir / "responses.csv", dtype=str, keep_default_na=False).iloc[:80]
-    gold = pd.read_csv(dev_dir / "gold.csv", dtype=str, keep_default_na=False)
-    answers, gold_path, model = tmp_path / "svar.csv", tmp_path / "gold.csv", tmp_path / "model.npz"
-    responses.to_csv(answers, index=False)
-    gold[gold["id"].isin(responses["id"])].to_csv(gold_path, index=False)
-    run("train", answers, "--gold", gold_path, "--codebook", default_codebook_path, "-o", model, *FAST)
+    answers, model = trained_model(dev_dir, default_codebook_path, tmp_path, 80)
 
     run("code", answers, "--codebook", default_codebook_path, "-o", tmp_path / "coded.csv", "--model", model)
     out = tmp_path / "with-model"
@@ -67,12 +74,7 @@ def test_report_codes_with_a_trained_model_and_a_threshold_like_code(dev_dir, de
 
 
 def test_report_refuses_a_setting_that_contradicts_the_model(dev_dir, default_codebook_path, tmp_path):
-    responses = pd.read_csv(dev_dir / "responses.csv", dtype=str, keep_default_na=False).iloc[:40]
-    gold = pd.read_csv(dev_dir / "gold.csv", dtype=str, keep_default_na=False)
-    answers, gold_path, model = tmp_path / "svar.csv", tmp_path / "gold.csv", tmp_path / "model.npz"
-    responses.to_csv(answers, index=False)
-    gold[gold["id"].isin(responses["id"])].to_csv(gold_path, index=False)
-    run("train", answers, "--gold", gold_path, "--codebook", default_codebook_path, "-o", model, *FAST)
+    answers, model = trained_model(dev_dir, default_codebook_path, tmp_path, 40)
     result = CliRunner().invoke(cli, ["report", str(answers), "--codebook", str(default_codebook_path),
                                       "-o", str(tmp_path / "out"), "--model", str(model), "--mode", "accurate"])
     assert result.exit_code == 2
