@@ -18,6 +18,7 @@ the codes that occur in the gold. The heads:
   vote of the 7 nearest labelled answers.
 """
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -26,22 +27,15 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
 from qualcode.codebook import load_codebook
-from qualcode.coding import read_coded
-from qualcode.io import read_answers
 from qualcode.learn import TrainedModel, code_metrics, macro_f1
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from learning_curve import folds, labelled_features  # noqa: E402  (the same folds and data as the learning curve)
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = (50, 100, 200)
 SEED = 0
 GRID = np.linspace(0.05, 0.95, 19)
-
-
-def folds(n_answers, n_labels):
-    """(train, test) positions per fold; train is ``n_labels`` answers drawn from the other folds."""
-    for train, test in KFold(5, shuffle=True, random_state=SEED).split(np.arange(n_answers)):
-        if n_labels < len(train):
-            train = np.random.default_rng(SEED).choice(train, n_labels, replace=False)
-        yield train, test
 
 
 def trained(codebook, features, labels, train, test):
@@ -98,15 +92,7 @@ def main():
     args = parser.parse_args()
     started = time.time()
     codebook = load_codebook(args.codebook)
-    table = read_answers(args.data / "responses.csv")
-    gold = read_coded(args.data / "gold.csv", text_required=False)
-    model = TrainedModel(codebook)
-    codes = [code.id for code in model.codes_]
-    code_sets = dict(zip(gold.ids, gold.code_sets))
-    ids = table.frame[table.id_column].tolist()
-    texts = [text for answer, text in zip(ids, table.texts) if answer in code_sets]
-    labels = model.labels([code_sets[answer] for answer in ids if answer in code_sets])
-    features = model.fit_corpus(table.texts).transform(texts)
+    _, texts, labels, codes, features = labelled_features(args.data, codebook)
     print(f"{args.data}: {len(texts)} answers, {len(codes)} codes, features in {time.time() - started:.0f} s")
     print(f"{'labels':>6}  " + "  ".join(f"{name:>18}" for name in HEADS))
     for n_labels in LABELS:

@@ -36,6 +36,21 @@ def folds(n_answers, n_labels):
         yield train, test
 
 
+def labelled_features(data, codebook):
+    """The gold-coded answers of the development set in folder ``data`` and their features under
+    a TrainedModel of ``codebook`` whose zero-shot coder is fitted on the whole corpus:
+    (model, texts, labels, code ids, features)."""
+    table = read_answers(data / "responses.csv")
+    gold = read_coded(data / "gold.csv", text_required=False)
+    model = TrainedModel(codebook)
+    codes = [code.id for code in model.codes_]
+    code_sets = dict(zip(gold.ids, gold.code_sets))
+    ids = table.frame[table.id_column].tolist()
+    texts = [text for answer, text in zip(ids, table.texts) if answer in code_sets]
+    labels = model.labels([code_sets[answer] for answer in ids if answer in code_sets])
+    return model, texts, labels, codes, model.fit_corpus(table.texts).transform(texts)
+
+
 def tfidf_baseline(texts, labels, train, test):
     """Decisions of one balanced logistic regression per code on TF-IDF word features."""
     vectorizer = TfidfVectorizer(sublinear_tf=True).fit([texts[i] for i in train])
@@ -76,15 +91,7 @@ def main():
     parser.add_argument("--codebook", type=Path, default=ROOT / "codebooks" / "digital_maturity.yaml")
     args = parser.parse_args()
     started = time.time()
-    table = read_answers(args.data / "responses.csv")
-    gold = read_coded(args.data / "gold.csv", text_required=False)
-    model = TrainedModel(load_codebook(args.codebook))
-    codes = [code.id for code in model.codes_]
-    code_sets = dict(zip(gold.ids, gold.code_sets))
-    ids = table.frame[table.id_column].tolist()
-    texts = [text for answer, text in zip(ids, table.texts) if answer in code_sets]
-    labels = model.labels([code_sets[answer] for answer in ids if answer in code_sets])
-    features = model.fit_corpus(table.texts).transform(texts)
+    model, texts, labels, codes, features = labelled_features(args.data, load_codebook(args.codebook))
     print(f"{len(texts)} answers, {len(codes)} codes, features in {time.time() - started:.0f} s")
     print(f"{'labels':>6}  {'model F1':>8}  {'TF-IDF F1':>9}  {'precision@50%':>13}")
     for n_labels, f1, tfidf, precision in curve(model, features, texts, labels, codes):
