@@ -37,11 +37,10 @@ class ProseOverlap:
         n = max(1, len(answers))
         self.idf_ = {word: float(np.log(n / count)) for word, count in counts.items()}
         self.unseen_idf_ = float(np.log(n + 1))
-        shared = {}
+        shared = {}  # per word, the number of codes whose vocabulary holds it
         for vocabulary in self.vocabularies:
             for word in vocabulary:
                 shared[word] = shared.get(word, 0) + 1
-        self.shared_ = shared
         # one row per word of any code's vocabulary: its weight in each code that holds it
         self.columns_ = {word: k for k, word in enumerate(shared)}
         self.weights_ = np.zeros((len(shared), len(self.vocabularies)))
